@@ -1,0 +1,1 @@
+"""Dataset assembly: per-video groups of the Zarr dataset, then the root attributes and card."""

@@ -1,0 +1,18 @@
+"""Device choice shared by every learnt stage and the trainer (config key ``device``)."""
+
+from __future__ import annotations
+
+import torch
+
+from vident.errors import VidentError
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """``auto`` → CUDA when available, else CPU; ``cuda`` without a GPU is a user error."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise VidentError("device 'cuda' asked for, but no CUDA GPU is visible")
+    if name not in ("cpu", "cuda"):
+        raise VidentError(f"unknown device {name!r}; use auto, cpu or cuda")
+    return torch.device(name)
