@@ -35,4 +35,5 @@ def recording_path(rec, column):
 
 def all_targets(wildcards):
     """What `snakemake` builds by default."""
-    return [str(Path(SAMPLE) / "recordings.tsv")] if config["recordings"] else []
+    recordings()
+    return [config["recordings"]]

@@ -5,7 +5,7 @@ checkpoint sample:
     output:
         f"{SAMPLE}/recordings.tsv",
     params:
-        out=SAMPLE,
+        out=lambda wildcards, output: Path(output[0]).parent,
         seed=config["sample"]["seed"],
         videos=config["sample"]["videos"],
         frames=config["sample"]["frames"],
