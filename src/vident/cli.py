@@ -18,6 +18,10 @@ from vident.errors import VidentError
 
 COMMANDS: dict[str, str] = {
     "sample": "vident.sample.cli",
+    "sync": "vident.sync.cli",
+    "register": "vident.register.cli",
+    "sharpen": "vident.real.cli",
+    "assemble": "vident.assemble.cli",
 }
 
 
