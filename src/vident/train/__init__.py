@@ -1,0 +1,1 @@
+"""Training: losses, task balancing, Neural Scale Search and the config-driven trainer."""
