@@ -15,6 +15,16 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/sample.smk"
 include: "workflow/rules/sync.smk"
 include: "workflow/rules/register.smk"
+include: "workflow/rules/denoise.smk"
+include: "workflow/rules/blur.smk"
+include: "workflow/rules/colour.smk"
+include: "workflow/rules/real.smk"
+include: "workflow/rules/masks.smk"
+include: "workflow/rules/motion.smk"
+include: "workflow/rules/assemble.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/bench.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:

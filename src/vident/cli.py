@@ -18,10 +18,18 @@ from vident.errors import VidentError
 
 COMMANDS: dict[str, str] = {
     "sample": "vident.sample.cli",
+    "masks": "vident.masks.cli",
+    "motion": "vident.motion.cli",
     "sync": "vident.sync.cli",
     "register": "vident.register.cli",
+    "models": "vident.models.cli",
+    "train": "vident.train.cli",
+    "blur": "vident.blur.cli",
+    "denoise": "vident.denoise.cli",
+    "colour": "vident.colour.cli",
     "sharpen": "vident.real.cli",
     "assemble": "vident.assemble.cli",
+    "bench": "vident.bench.cli",
 }
 
 

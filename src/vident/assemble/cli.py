@@ -8,7 +8,6 @@ store and writes the card.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -48,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--store", required=True)
     data.add_argument("--name", required=True)
     data.add_argument("--summaries", required=True, nargs="+", type=Path)
-    data.add_argument("--config", required=True, type=Path, help="config file (hashed)")
+    data.add_argument("--config-sha256", required=True, help="hash of the workflow config used")
     data.add_argument("--card", required=True, type=Path)
 
 
@@ -108,7 +107,7 @@ def _dataset(args: argparse.Namespace) -> None:
     attrs = root_attrs(
         args.name, ["restoration", "segmentation", "homography"], sizes.pop(),
         sorted(s["video"] for s in summaries),
-        hashlib.sha256(args.config.read_bytes()).hexdigest(), created=_created(),
+        args.config_sha256, created=_created(),
     )
     write_root(args.store, attrs)
     validate_store(args.store)
