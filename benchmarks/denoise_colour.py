@@ -137,7 +137,8 @@ def main() -> None:
     )
     for rec in recs:
         print(
-            f"| {rec} | identity {colour[f'psnr_id_{rec}']:.2f} dB | CM {colour[f'psnr_{rec}']:.2f} dB |"
+            f"| {rec} | identity {colour[f'psnr_id_{rec}']:.2f} dB "
+            f"| CM {colour[f'psnr_{rec}']:.2f} dB |"
         )
     if args.json:
         args.json.write_text(json.dumps({"f2f": f2f, "colour": colour}, indent=1))

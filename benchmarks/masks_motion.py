@@ -65,11 +65,17 @@ def _report(out: dict[str, float], key: str, value: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=Path, help="sample folder (default: make one in a temp dir)")
+    parser.add_argument(
+        "--sample", type=Path, help="sample folder (default: make one in a temp dir)"
+    )
     parser.add_argument("--mask-steps", type=int, default=TrainConfig.steps)
     parser.add_argument("--raft-steps", type=int, default=FinetuneConfig.steps)
-    parser.add_argument("--raft-recordings", nargs="*", default=["phantom-02", "phantom-03"],
-                        help="recordings fitted with RAFT (RAFT on CPU is slow; DIS fits all)")
+    parser.add_argument(
+        "--raft-recordings",
+        nargs="*",
+        default=["phantom-02", "phantom-03"],
+        help="recordings fitted with RAFT (RAFT on CPU is slow; DIS fits all)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     torch.manual_seed(0)
@@ -77,7 +83,10 @@ def main() -> None:
     table = load_recordings(sample / "recordings.tsv", SCHEMA)
     table = table[table["kind"] == "phantom"]
     data = {rec: _truth(sample, rec) for rec in table.index}
-    anns = {rec: read_annotations(sample / rec / "annotations", len(d["R"]), d["R"].shape[1:3]) for rec, d in data.items()}
+    anns = {
+        rec: read_annotations(sample / rec / "annotations", len(d["R"]), d["R"].shape[1:3])
+        for rec, d in data.items()
+    }
     out: dict[str, float] = {}
     print("| measure | value |\n|---|---|", flush=True)
 
@@ -95,7 +104,10 @@ def main() -> None:
         n_frames += len(d["R"])
         masks[rec], human = binarise(prob, anns[rec])
         if table.loc[rec, "split"] in ("val", "test"):
-            s = iou(torch.from_numpy(masks[rec][~human]).float()[:, None], torch.from_numpy(d["M"][~human]).float()[:, None])
+            s = iou(
+                torch.from_numpy(masks[rec][~human]).float()[:, None],
+                torch.from_numpy(d["M"][~human]).float()[:, None],
+            )
             scores.append(s.numpy())
     _report(out, "mask_iou_val_test", float(np.concatenate(scores).mean()))
     _report(out, "mask_fps", n_frames / infer_s)
@@ -110,7 +122,10 @@ def main() -> None:
     torch.save({"state_dict": module.state_dict()}, ckpt)
 
     # Flow + fit on every phantom recording, with predicted and with truth masks.
-    flows = {"dis": make_flow("dis"), "raft": make_flow("raft_small", weights=str(ckpt), num_flow_updates=12)}
+    flows = {
+        "dis": make_flow("dis"),
+        "raft": make_flow("raft_small", weights=str(ckpt), num_flow_updates=12),
+    }
     for name, backend in flows.items():
         flow = CachedFlow(backend)
         recs = list(data) if name == "dis" else args.raft_recordings
@@ -125,8 +140,13 @@ def main() -> None:
                 pairs += len(d["R"]) - 1
                 errs.append(_mace(hs, d["H"], d["R"].shape[1:3]))
             _report(out, f"mace_{name}_{which}_masks", float(np.concatenate(errs).mean()))
-            _report(out, f"fit_fps_{name}_{which}_masks", pairs / seconds)  # first pass includes the flow
-    identity = [_mace(np.tile(np.eye(3), (len(d["H"]), 1, 1)), d["H"], d["R"].shape[1:3]) for d in data.values()]
+            _report(
+                out, f"fit_fps_{name}_{which}_masks", pairs / seconds
+            )  # first pass includes the flow
+    identity = [
+        _mace(np.tile(np.eye(3), (len(d["H"]), 1, 1)), d["H"], d["R"].shape[1:3])
+        for d in data.values()
+    ]
     _report(out, "mace_identity", float(np.concatenate(identity).mean()))
 
     # The synthetic instrument scene of tests/motion/test_homography.py, with and without mask.
@@ -138,7 +158,11 @@ def main() -> None:
     f, m, h_true = _scene()
     for use in (True, False):
         hs, _, _ = fit_homographies(f, m, flows["dis"], FitConfig(min_inliers=50, use_mask=use))
-        _report(out, f"scene_mace_{'mask' if use else 'nomask'}", float(_mace(hs, h_true, f.shape[1:3]).mean()))
+        _report(
+            out,
+            f"scene_mace_{'mask' if use else 'nomask'}",
+            float(_mace(hs, h_true, f.shape[1:3]).mean()),
+        )
     if args.json:
         args.json.write_text(json.dumps(out, indent=1) + "\n")
 

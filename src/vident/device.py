@@ -7,12 +7,14 @@ import torch
 from vident.errors import VidentError
 
 
-def pick_device(name: str = "auto") -> torch.device:
-    """``auto`` → CUDA when available, else CPU; ``cuda`` without a GPU is a user error."""
+def pick_device(name: str | torch.device = "auto") -> torch.device:
+    """``auto`` → CUDA when available, else CPU; ``cuda[:N]`` without a GPU is a user error."""
+    if isinstance(name, torch.device):
+        return name
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise VidentError("device 'cuda' asked for, but no CUDA GPU is visible")
-    if name not in ("cpu", "cuda"):
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise VidentError(f"device {name!r} asked for, but no CUDA GPU is visible")
+    if name != "cpu" and not name.startswith("cuda"):
         raise VidentError(f"unknown device {name!r}; use auto, cpu or cuda")
     return torch.device(name)

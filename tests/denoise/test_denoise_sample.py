@@ -91,14 +91,15 @@ def test_f2f_gains_4db_at_stronger_noise(sample_dir: Path) -> None:
     noisy = np.rint(noisy * 255).astype(np.uint8)
     x = torch.from_numpy(noisy).permute(0, 3, 1, 2).float() / 255
     pairs = video_pairs(x, x, make_flow("dis"), blur=1.5)
-    model, _ = train_f2f([pairs], DenoiserConfig(), F2FTraining(iterations=120, batch=4, crop=48))
+    cheap = F2FTraining(iterations=120, batch=4, crop=48)
+    model, _ = train_f2f([pairs], DenoiserConfig(), cheap)
     d = (denoise_frames(model, x) * 255).round().permute(0, 2, 3, 1).numpy().astype(np.uint8)
     assert psnr(noisy, clean) < 20
     assert psnr(d, clean) >= psnr(noisy, clean) + 4.0
 
 
 def test_raw_bayer_recording(sample_dir: Path, tmp_path: Path) -> None:
-    """--raw denoises the real-00 RGGB mosaics; compared with the clean mosaic (defocused truth D)."""
+    """--raw denoises the real-00 RGGB mosaics; compared with the clean (defocused) truth mosaic."""
     out = tmp_path / "real.zarr"
     main(
         [

@@ -15,8 +15,8 @@ from vident.io.stage import open_stage, read_stage, write_stage
 def test_round_trip_with_dimension_names(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     arrays = {
-        "D": rng.integers(0, 256, (4, 8, 10, 3), dtype=np.uint8),
-        "N": rng.integers(-40, 40, (4, 8, 10, 3)).astype(np.int16),
+        "D": rng.integers(0, 256, (4, 32, 40, 3), dtype=np.uint8),
+        "N": rng.integers(-40, 40, (4, 32, 40, 3)).astype(np.int16),
         "H": np.tile(np.eye(3, dtype=np.float32), (4, 1, 1)),
         "flag": np.array([True, False, True, True]),
     }
@@ -28,7 +28,8 @@ def test_round_trip_with_dimension_names(tmp_path: Path) -> None:
     assert group.attrs["stage"] == "denoise"
     assert group["D"].metadata.dimension_names == ("t", "y", "x", "c")
     assert group["H"].metadata.dimension_names == ("t", "i", "j")
-    assert group["D"].chunks == (1, 8, 10, 3)
+    assert group["D"].chunks == (1, 32, 40, 3)  # images: one chunk per frame
+    assert group["H"].chunks == (4, 3, 3) and group["flag"].chunks == (4,)  # small: one chunk
 
 
 def test_same_input_same_bytes_and_replacement(tmp_path: Path) -> None:

@@ -8,7 +8,13 @@ import pytest
 import torch
 import zarr
 
-from vident.motion.finetune import FinetuneConfig, end_point_error, finetune_raft, make_pairs, sequence_loss
+from vident.motion.finetune import (
+    FinetuneConfig,
+    end_point_error,
+    finetune_raft,
+    make_pairs,
+    sequence_loss,
+)
 from vident.motion.flow import make_flow
 from vident.motion.raft import build_raft
 from vident.motion.warp import backward_warp, outside
@@ -22,7 +28,12 @@ def frames(sample_dir) -> torch.Tensor:
 
 def test_pairs_follow_their_flow(frames: torch.Tensor) -> None:
     pairs = make_pairs(frames, 4, FinetuneConfig(), torch.Generator().manual_seed(0))
-    assert pairs.a.shape == pairs.b.shape == (4, 3, 128, 128) and pairs.flow.shape == (4, 2, 128, 128)
+    assert pairs.a.shape == pairs.b.shape == (4, 3, 128, 128) and pairs.flow.shape == (
+        4,
+        2,
+        128,
+        128,
+    )
     err = (backward_warp(pairs.b, pairs.flow) - pairs.a).abs().mean(1, keepdim=True)
     visible = pairs.valid & ~outside(pairs.flow)
     assert err[visible].mean() < 0.015  # only bilinear resampling differs
@@ -52,7 +63,8 @@ def test_short_finetune_lowers_held_out_epe(frames: torch.Tensor, tmp_path) -> N
     flow = make_flow("raft_small", weights=str(path), num_flow_updates=3)
     a = frames[:1]
     np.testing.assert_allclose(
-        flow(a, frames[1:2]).numpy(), module.eval()(a * 2 - 1, frames[1:2] * 2 - 1, num_flow_updates=3)[-1].detach().numpy(),
+        flow(a, frames[1:2]).numpy(),
+        module.eval()(a * 2 - 1, frames[1:2] * 2 - 1, num_flow_updates=3)[-1].detach().numpy(),
         atol=1e-4,
     )
 
@@ -61,9 +73,30 @@ def test_finetune_cli_writes_a_checkpoint_the_flow_engine_loads(sample_dir, tmp_
     from vident.cli import main
 
     out = tmp_path / "models" / "raft.pt"
-    main(["motion", "finetune", str(out), "--r-store", str(sample_dir / "phantom-01" / "truth" / "truth.zarr"),
-          "--steps", "1", "--batch", "1", "--flow-updates", "2", "--eval-pairs", "1", "--device", "cpu"])
+    main(
+        [
+            "motion",
+            "finetune",
+            str(out),
+            "--r-store",
+            str(sample_dir / "phantom-01" / "truth" / "truth.zarr"),
+            "--steps",
+            "1",
+            "--batch",
+            "1",
+            "--flow-updates",
+            "2",
+            "--eval-pairs",
+            "1",
+            "--device",
+            "cpu",
+        ]
+    )
     payload = torch.load(out, weights_only=True)
-    assert payload["config"]["steps"] == 1 and set(payload["scores"]) == {"epe_before", "epe_after", "seconds_per_step"}
+    assert payload["config"]["steps"] == 1 and set(payload["scores"]) == {
+        "epe_before",
+        "epe_after",
+        "seconds_per_step",
+    }
     flow = make_flow("raft_small", weights=str(out), num_flow_updates=2)
     assert flow(torch.rand(1, 3, 64, 80), torch.rand(1, 3, 64, 80)).shape == (1, 2, 64, 80)

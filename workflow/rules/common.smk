@@ -18,7 +18,12 @@ PIPELINE_ENV = "../../envs/pipeline.yaml"
 TRAIN_ENV = "../../envs/train.yaml"
 # Which dataset a recording's kind feeds (design §4).
 DATASETS = {"phantom": "vident-lab", "real": "vident-real"}
-CONFIG_SHA256 = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()
+# Provenance of a dataset: the settings that shape its bytes (paths excluded, so moving the data
+# or the results does not change it).
+CONFIG_SHA256 = hashlib.sha256(
+    json.dumps({k: v for k, v in config.items() if k not in ("recordings", "results")},
+               sort_keys=True).encode()
+).hexdigest()
 
 
 wildcard_constraints:
@@ -65,6 +70,11 @@ def assemble_inputs(wildcards):
     if wildcards.dataset == "vident-lab":
         return f"{RESULTS}/vident-lab/{wildcards.rec}/blur.zarr"
     return recording_path(wildcards.rec, "c1")
+
+
+def raw_option(wildcards):
+    """`--raw` for the Vident-real branch, whose C1 frames are RAW Bayer mosaics."""
+    return "--raw" if wildcards.dataset == "vident-real" else ""
 
 
 def colour_frames(wildcards):

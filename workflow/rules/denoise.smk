@@ -1,15 +1,15 @@
-# F2F denoising (Ehret et al. 2019): one denoiser trained per recording on its own noisy C1
-# frames; writes the checkpoint and denoise.zarr (D, N = C1 - D). RAW Bayer (Vident-real)
-# recordings are denoised in the RAW domain (D, N as mosaics, plus RGB = demosaicked D).
+# F2F denoising (Ehret et al. 2019): one DnCNN per dataset, trained frame-to-frame on the noisy
+# C1 frames of all its recordings, then applied per recording -> denoise.zarr (D, N = C1 - D).
+# Vident-real recordings (RAW Bayer) are denoised in the RAW domain (D, N as mosaics, plus RGB).
 
 
-rule denoise:
+rule denoise_train:
     input:
-        c1=lambda wc: recording_path(wc.rec, "c1"),
+        lambda wc: [recording_path(rec, "c1") for rec in dataset_recordings(wc.dataset)],
     output:
-        model=f"{RESULTS}/{{dataset}}/{{rec}}/denoise.pt",
-        store=directory(f"{RESULTS}/{{dataset}}/{{rec}}/denoise.zarr"),
+        f"{RESULTS}/{{dataset}}/models/denoise.pt",
     params:
+        raw=raw_option,
         flow=config["denoise"]["flow"],
         flow_weights=config["denoise"]["flow_weights"],
         init=config["denoise"]["init"],
@@ -20,21 +20,45 @@ rule denoise:
         crop=config["denoise"]["crop"],
         lr=config["denoise"]["lr"],
         flow_blur=config["denoise"]["flow_blur"],
-        raw=lambda wc: "--raw" if wc.dataset == "vident-real" else "",
         seed=config["seed"],
+        device=config["device"],
+    log:
+        f"{LOGS}/denoise/{{dataset}}.train.log",
+    benchmark:
+        f"{BENCH}/denoise/{{dataset}}.train.tsv"
+    threads: 2
+    resources:
+        mem_mb=6000,
+        gpu=1,
+    conda:
+        PIPELINE_ENV
+    shell:
+        "vident denoise {params.raw} --c1 {input} --model {output}"
+        " --flow {params.flow} --flow-weights {params.flow_weights} --init {params.init}"
+        " --features {params.features} --depth {params.depth} --iterations {params.iterations}"
+        " --batch {params.batch} --crop {params.crop} --lr {params.lr}"
+        " --flow-blur {params.flow_blur} --seed {params.seed} --device {params.device}"
+        " > {log} 2>&1"
+
+
+rule denoise:
+    input:
+        c1=lambda wc: recording_path(wc.rec, "c1"),
+        model=f"{RESULTS}/{{dataset}}/models/denoise.pt",
+    output:
+        directory(f"{RESULTS}/{{dataset}}/{{rec}}/denoise.zarr"),
+    params:
+        raw=raw_option,
         device=config["device"],
     log:
         f"{LOGS}/denoise/{{dataset}}/{{rec}}.log",
     benchmark:
         f"{BENCH}/denoise/{{dataset}}/{{rec}}.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
     conda:
         PIPELINE_ENV
     shell:
-        "vident denoise {params.raw} --c1 {input.c1} --out {output.store} --model {output.model}"
-        " --flow {params.flow} --flow-weights {params.flow_weights} --init {params.init}"
-        " --features {params.features} --depth {params.depth} --iterations {params.iterations}"
-        " --batch {params.batch} --crop {params.crop} --lr {params.lr} --flow-blur {params.flow_blur}"
-        " --seed {params.seed} --device {params.device} > {log} 2>&1"
+        "vident denoise {params.raw} --c1 {input.c1} --out {output} --init {input.model}"
+        " --iterations 0 --device {params.device} > {log} 2>&1"

@@ -18,12 +18,12 @@ import zarr
 from tqdm import tqdm
 
 from vident.blur.synthesis import BlurSynthesiser, add_noise, to_uint8
-from vident.io.stage import write_stage
+from vident.device import pick_device
 from vident.errors import VidentError
-from vident.motion.flow import FLOW_BACKENDS, make_flow, resolve_device
+from vident.io.stage import write_stage
+from vident.motion.flow import FLOW_BACKENDS, make_flow
 
 log = logging.getLogger("vident.blur")
-DIMS = ("t", "y", "x", "c")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> None:
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
     torch.manual_seed(args.seed)
-    device = resolve_device(args.device)
+    device = pick_device(args.device)
     weights = None if args.flow_weights == "none" else args.flow_weights
     flow = make_flow(args.flow, weights=weights, device=device, **flow_options(args))
     synthesiser = BlurSynthesiser(d, flow, args.factor, args.window, device)

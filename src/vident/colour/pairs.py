@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from vident.io.stage import read_stage
 from vident.errors import VidentError
+from vident.io.stage import read_stage
 
 REGISTERED = "registered.zarr"
 

@@ -37,13 +37,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--c1", nargs="+", required=True, type=Path, help="noisy C1 recordings")
     parser.add_argument(
         "--out",
-        nargs="+",
-        required=True,
+        nargs="*",
+        default=[],
         type=Path,
-        help="one denoise.zarr per C1 recording, same order",
+        help="one denoise.zarr per C1 recording, same order (none: train only)",
     )
     parser.add_argument(
-        "--model", required=True, type=Path, help="checkpoint to write (denoise.pt)"
+        "--model", type=Path, help="checkpoint to write (denoise.pt); needed when training"
     )
     parser.add_argument(
         "--raw", action="store_true", help="C1 is 16-bit RGGB Bayer; denoise in RAW"
@@ -116,19 +116,18 @@ def _outputs(
 
 
 def run(args: argparse.Namespace) -> None:
-    if len(args.c1) != len(args.out):
+    """Train on every --c1 recording (unless --iterations 0: apply --init), then denoise each
+    recording into its --out store."""
+    if args.out and len(args.c1) != len(args.out):
         raise VidentError(
             f"need one --out store per --c1 recording (got {len(args.c1)} and {len(args.out)})"
         )
+    if args.iterations > 0 and args.model is None:
+        raise VidentError("--model (the checkpoint to write) is needed when training")
+    if args.iterations == 0 and args.init is None:
+        raise VidentError("--iterations 0 applies a trained denoiser: give it with --init")
     seed_everything(args.seed)
     device = pick_device(args.device)
-    flow = make_flow(args.flow, weights=args.flow_weights, device=device)
-    recordings, videos = [], []
-    for path in args.c1:
-        frames, x, guide = _network_frames(path, args.raw)
-        recordings.append((frames, x))
-        videos.append(video_pairs(x, guide.to(device), flow, args.flow_blur))
-    del flow
     init = load_denoiser(args.init) if args.init is not None else None
     config = DenoiserConfig(channels=4 if args.raw else 3, features=args.features, depth=args.depth)
     if init is not None and init.config.channels != config.channels:
@@ -137,6 +136,31 @@ def run(args: argparse.Namespace) -> None:
             f"this run needs {config.channels}",
             args.init,
         )
+    recordings = [_network_frames(path, args.raw) for path in args.c1]
+    model = init.to(device) if args.iterations == 0 else _train(args, recordings, init, config,
+                                                               device)
+    for (frames, x, _), out in zip(recordings, args.out, strict=False):
+        start = time.perf_counter()
+        denoised = denoise_frames(model, x)
+        seconds = time.perf_counter() - start
+        write_stage(
+            out, _outputs(frames, denoised, args.raw), {"stage": "denoise", "raw": args.raw}
+        )
+        log.info(
+            "denoise: %d frames in %.1f s (%.1f frames/s) -> %s",
+            len(x),
+            seconds,
+            len(x) / max(seconds, 1e-9),
+            out,
+        )
+
+
+def _train(args: argparse.Namespace, recordings: list, init, config: DenoiserConfig,
+           device: torch.device):
+    """F2F training on all recordings; writes and returns the model."""
+    flow = make_flow(args.flow, weights=args.flow_weights, device=device)
+    videos = [video_pairs(x, guide.to(device), flow, args.flow_blur) for _, x, guide in recordings]
+    del flow
     training = F2FTraining(
         iterations=args.iterations,
         batch=args.batch,
@@ -159,21 +183,7 @@ def run(args: argparse.Namespace) -> None:
             "final_loss": losses[-1],
         },
     )
-    for (frames, x), out in zip(recordings, args.out, strict=True):
-        start = time.perf_counter()
-        denoised = denoise_frames(model, x)
-        seconds = time.perf_counter() - start
-        write_stage(
-            out, _outputs(frames, denoised, args.raw), {"stage": "denoise", "raw": args.raw}
-        )
-        log.info(
-            "denoise: %d frames in %.1f s (%.1f frames/s) -> %s",
-            len(x),
-            seconds,
-            len(x) / max(seconds, 1e-9),
-            out,
-        )
-
+    return model
 
 def _on(videos: list[VideoPairs], device: torch.device) -> list[VideoPairs]:
     return [

@@ -4,6 +4,7 @@ A stage store (e.g. ``results/vident-lab/<rec>/denoise.zarr`` with arrays D and 
 exactly one job: it is built in a temp folder beside the target and renamed into place, so a
 killed job never leaves a half-written store. Arrays are chunked one frame per chunk, compressed
 with the dataset's fixed codec (same inputs give the same bytes) and carry ``dimension_names``.
+Image-like arrays get one chunk per frame; small per-frame arrays (H, flags) one chunk in all.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import zarr
 from vident.errors import VidentError
 from vident.io.video import replace_dir
 from vident.io.writer import COMPRESSOR
+
+FRAME_CHUNK_MIN = 1024  # elements per frame from which an array is chunked frame by frame
 
 
 def dimension_names(shape: Sequence[int]) -> list[str]:
@@ -42,7 +45,8 @@ def write_stage(
         group = zarr.open_group(tmp / target.name, mode="w", attributes=dict(attrs or {}))
         for name, value in arrays.items():
             data = np.ascontiguousarray(value)
-            chunks = (1, *data.shape[1:]) if data.ndim > 1 else data.shape
+            per_frame = int(np.prod(data.shape[1:]))
+            chunks = (1, *data.shape[1:]) if per_frame >= FRAME_CHUNK_MIN else data.shape
             group.create_array(name, data=data, chunks=chunks, compressors=COMPRESSOR,
                                dimension_names=dimension_names(data.shape),
                                fill_value=np.zeros((), data.dtype).item())

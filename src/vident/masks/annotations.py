@@ -26,17 +26,23 @@ def read_annotations(
     names = sorted(os.listdir(path)) if path.is_dir() else []
     found = {int(m.group(1)): path / n for n in names if (m := ANNOTATION_NAME.match(n))}
     if required and not found:
-        raise VidentError("no annotations (expected NNNNNN.png teeth masks); this split needs at least one", path)
+        raise VidentError(
+            "no annotations (expected NNNNNN.png teeth masks); this split needs at least one", path
+        )
     out: dict[int, np.ndarray] = {}
     for index, file in sorted(found.items()):
         if index >= frames:
-            raise VidentError(f"annotation for frame {index}, but the recording has {frames} frames", file)
+            raise VidentError(
+                f"annotation for frame {index}, but the recording has {frames} frames", file
+            )
         image = cv2.imread(str(file), cv2.IMREAD_GRAYSCALE)
         if image is None:
             raise VidentError("cannot decode annotation (not a readable PNG)", file)
         if image.shape != tuple(size):
             raise VidentError(
-                f"annotation is {image.shape[1]}x{image.shape[0]} but frames are {size[1]}x{size[0]}", file
+                f"annotation is {image.shape[1]}x{image.shape[0]} "
+                f"but frames are {size[1]}x{size[0]}",
+                file,
             )
         out[index] = (image > 127).astype(np.uint8)
     return out

@@ -9,12 +9,19 @@ from torch import Tensor, nn
 
 def make_augmentation(crop: int) -> nn.Module:
     """A module mapping (images (N,3,H,W) in [0,1], masks (N,1,H,W) 0/1) to augmented
-    ``crop`` x ``crop`` pairs; geometry is shared by image and mask, colour changes only the image."""
+    ``crop`` x ``crop`` pairs; geometry is shared by image and mask, colour changes only the
+    image."""
     return K.AugmentationSequential(
         K.RandomHorizontalFlip(),
         K.RandomVerticalFlip(),
-        K.RandomAffine(degrees=20.0, translate=(0.1, 0.1), scale=(0.75, 1.33), shear=8.0, p=0.9,
-                       padding_mode="reflection"),
+        K.RandomAffine(
+            degrees=20.0,
+            translate=(0.1, 0.1),
+            scale=(0.75, 1.33),
+            shear=8.0,
+            p=0.9,
+            padding_mode="reflection",
+        ),
         K.ColorJitter(brightness=0.3, contrast=0.3, saturation=0.3, hue=0.04, p=0.9),
         K.RandomGaussianBlur((5, 5), (0.1, 1.5), p=0.3),
         K.RandomCrop((crop, crop)),

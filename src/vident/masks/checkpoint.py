@@ -11,13 +11,19 @@ from vident.errors import VidentError
 from vident.masks.network import HRNetSegmenter, SegmenterConfig
 
 
-def save_segmenter(model: HRNetSegmenter, path: str | os.PathLike[str], extra: dict | None = None) -> Path:
+def save_segmenter(
+    model: HRNetSegmenter, path: str | os.PathLike[str], extra: dict | None = None
+) -> Path:
     """torch.save to ``<path>.tmp-<pid>`` then os.replace, so a crash never leaves half a file."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    payload = {"kind": "vident-masks", "config": model.config.to_dict(), "state_dict": model.state_dict(),
-               "train": dict(extra or {})}
+    payload = {
+        "kind": "vident-masks",
+        "config": model.config.to_dict(),
+        "state_dict": model.state_dict(),
+        "train": dict(extra or {}),
+    }
     torch.save(payload, tmp)
     os.replace(tmp, out)
     return out

@@ -43,8 +43,11 @@ class HRNetSegmenter(nn.Module):
             known = ", ".join(timm.list_models("hrnet*"))
             raise VidentError(f"unknown HRNet backbone {config.backbone!r}; known: {known}")
         self.backbone = timm.create_model(
-            config.backbone, features_only=True, pretrained=pretrained,
-            feature_location="", out_indices=(1, 2, 3, 4),
+            config.backbone,
+            features_only=True,
+            pretrained=pretrained,
+            feature_location="",
+            out_indices=(1, 2, 3, 4),
         )
         fused = sum(self.backbone.feature_info.channels())
         self.head = nn.Sequential(
@@ -59,11 +62,19 @@ class HRNetSegmenter(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         h, w = x.shape[-2:]
         # The branches halve the resolution 5 times: pad right/bottom to a multiple of 32.
-        padded = F.pad((x - self.mean) / self.std, (0, -w % STRIDE, 0, -h % STRIDE), mode="replicate")
+        padded = F.pad(
+            (x - self.mean) / self.std, (0, -w % STRIDE, 0, -h % STRIDE), mode="replicate"
+        )
         feats = self.backbone(padded)
         size = feats[0].shape[-2:]
         fused = torch.cat(
-            [feats[0]] + [F.interpolate(f, size=size, mode="bilinear", align_corners=False) for f in feats[1:]], 1
+            [feats[0]]
+            + [
+                F.interpolate(f, size=size, mode="bilinear", align_corners=False) for f in feats[1:]
+            ],
+            1,
         )
-        logits = F.interpolate(self.head(fused), size=padded.shape[-2:], mode="bilinear", align_corners=False)
+        logits = F.interpolate(
+            self.head(fused), size=padded.shape[-2:], mode="bilinear", align_corners=False
+        )
         return logits[..., :h, :w]

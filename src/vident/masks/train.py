@@ -59,7 +59,9 @@ def train_segmenter(
     targets = torch.from_numpy(np.ascontiguousarray(masks)).float()[:, None].to(device)
     aug = make_augmentation(config.crop)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=config.lr, total_steps=config.steps, pct_start=0.15)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=config.lr, total_steps=config.steps, pct_start=0.15
+    )
     amp = device.startswith("cuda")
     start = time.perf_counter()
     bar = tqdm(range(config.steps), desc="masks train", unit="step", leave=False)
@@ -76,6 +78,11 @@ def train_segmenter(
         sched.step()
         bar.set_postfix(loss=f"{loss.item():.3f}")
     seconds = time.perf_counter() - start
-    log.info("masks train: %d steps on %d frames in %.1f s (%.2f steps/s)", config.steps, len(images),
-             seconds, config.steps / max(seconds, 1e-9))
+    log.info(
+        "masks train: %d steps on %d frames in %.1f s (%.2f steps/s)",
+        config.steps,
+        len(images),
+        seconds,
+        config.steps / max(seconds, 1e-9),
+    )
     return model.eval()

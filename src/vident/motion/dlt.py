@@ -16,7 +16,9 @@ from vident.io.scales import scale_matrix
 def image_corners(height: int, width: int, like: Tensor) -> Tensor:
     """The 4 corner pixel centres (x, y), TL, TR, BR, BL, as (1,4,2) on ``like``'s device/dtype."""
     w, h = float(width - 1), float(height - 1)
-    return torch.tensor([[[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]], dtype=like.dtype, device=like.device)
+    return torch.tensor(
+        [[[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]]], dtype=like.dtype, device=like.device
+    )
 
 
 def apply_homography(hom: Tensor, points: Tensor) -> Tensor:

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class FinetuneConfig:
     """Training length and the synthetic-pair distribution (a real config trains far longer)."""
 
-    steps: int = 40
+    steps: int = 200
     batch: int = 4
     crop: int = 128
     lr: float = 4e-4
@@ -58,12 +58,16 @@ def random_crops(frames: Tensor, n: int, crop: int, gen: torch.Generator) -> Ten
     """``n`` random crops (n,3,crop,crop) of frames (T,3,H,W) (edge-padded if smaller)."""
     t, _, h, w = frames.shape
     if h < crop or w < crop:
-        frames = torch.nn.functional.pad(frames, (0, max(0, crop - w), 0, max(0, crop - h)), mode="replicate")
+        frames = torch.nn.functional.pad(
+            frames, (0, max(0, crop - w), 0, max(0, crop - h)), mode="replicate"
+        )
         h, w = frames.shape[-2:]
     pick = torch.randint(0, t, (n,), generator=gen)
     ys = torch.randint(0, h - crop + 1, (n,), generator=gen)
     xs = torch.randint(0, w - crop + 1, (n,), generator=gen)
-    return torch.stack([frames[i, :, y : y + crop, x : x + crop] for i, y, x in zip(pick, ys, xs, strict=True)])
+    return torch.stack(
+        [frames[i, :, y : y + crop, x : x + crop] for i, y, x in zip(pick, ys, xs, strict=True)]
+    )
 
 
 def ellipse_mask(n: int, size: int, centre: Tensor, axes: Tensor, angle: Tensor) -> Tensor:
@@ -76,7 +80,9 @@ def ellipse_mask(n: int, size: int, centre: Tensor, axes: Tensor, angle: Tensor)
     return ((u.square() + v.square()) <= 1.0).to(centre.dtype)[:, None]
 
 
-def make_pairs(frames: Tensor, n: int, config: FinetuneConfig, gen: torch.Generator) -> SyntheticPairs:
+def make_pairs(
+    frames: Tensor, n: int, config: FinetuneConfig, gen: torch.Generator
+) -> SyntheticPairs:
     """``n`` synthetic pairs from frames (T,3,H,W) in [0,1] (see the module doc)."""
     size = config.crop
     a = random_crops(frames, n, size, gen)
@@ -87,7 +93,9 @@ def make_pairs(frames: Tensor, n: int, config: FinetuneConfig, gen: torch.Genera
     mapped = hom.double() @ torch.cat([grid, torch.ones_like(grid[:, :1])], 1)
     flow_bg = (mapped[:, :2] / mapped[:, 2:] - grid).reshape(n, 2, size, size).float()
     # The occluder: a tinted patch of another crop, inside an ellipse, translated by d.
-    texture = (random_crops(frames, n, size, gen) * (0.5 + torch.rand(n, 3, 1, 1, generator=gen))).clamp(0, 1)
+    texture = (
+        random_crops(frames, n, size, gen) * (0.5 + torch.rand(n, 3, 1, 1, generator=gen))
+    ).clamp(0, 1)
     centre = torch.rand(n, 2, generator=gen) * size
     axes = (0.1 + 0.2 * torch.rand(n, 2, generator=gen)) * size
     angle = torch.rand(n, generator=gen) * np.pi
@@ -99,7 +107,9 @@ def make_pairs(frames: Tensor, n: int, config: FinetuneConfig, gen: torch.Genera
     a_out = a * (1 - occ_a) + texture * occ_a
     b_out = b * (1 - occ_b) + texture_b * occ_b
     flow = flow_bg * (1 - occ_a) + d[:, :, None, None] * occ_a
-    hidden = (sample_at(occ_b, pixel_grid(n, size, size, a.device, a.dtype) + flow) > 0.5) & (occ_a < 0.5)
+    hidden = (sample_at(occ_b, pixel_grid(n, size, size, a.device, a.dtype) + flow) > 0.5) & (
+        occ_a < 0.5
+    )
     return SyntheticPairs(a_out, b_out, flow, ~hidden)
 
 
@@ -108,7 +118,10 @@ def sequence_loss(predictions: list[Tensor], flow: Tensor, valid: Tensor, gamma:
     n = len(predictions)
     weight = valid.to(flow.dtype)
     denom = weight.sum().clamp_min(1.0) * 2
-    return sum(gamma ** (n - 1 - i) * ((p - flow).abs() * weight).sum() / denom for i, p in enumerate(predictions))
+    return sum(
+        gamma ** (n - 1 - i) * ((p - flow).abs() * weight).sum() / denom
+        for i, p in enumerate(predictions)
+    )
 
 
 def end_point_error(pred: Tensor, flow: Tensor, valid: Tensor) -> float:
@@ -130,19 +143,29 @@ def evaluate_epe(module: nn.Module, pairs: SyntheticPairs, flow_updates: int, de
 
 
 def finetune_raft(
-    module: nn.Module, train_frames: Tensor, eval_frames: Tensor, config: FinetuneConfig, device: str = "cpu"
+    module: nn.Module,
+    train_frames: Tensor,
+    eval_frames: Tensor,
+    config: FinetuneConfig,
+    device: str = "cpu",
 ) -> tuple[nn.Module, dict[str, float]]:
     """Train ``module`` (torchvision RAFT) on synthetic pairs from ``train_frames`` (T,3,H,W) in
     [0,1]; returns it in eval mode and {epe_before, epe_after, seconds_per_step} measured on
     ``config.eval_pairs`` held-out pairs made from ``eval_frames`` with a separate seed."""
     torch.manual_seed(config.seed)
-    held_out = make_pairs(eval_frames, config.eval_pairs, config, torch.Generator().manual_seed(config.seed + 1))
+    held_out = make_pairs(
+        eval_frames, config.eval_pairs, config, torch.Generator().manual_seed(config.seed + 1)
+    )
     module = module.to(device)
     before = evaluate_epe(module, held_out, config.flow_updates, device)
     gen = torch.Generator().manual_seed(config.seed)
     opt = torch.optim.AdamW(module.parameters(), lr=config.lr, weight_decay=1e-5, eps=1e-8)
     sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=config.lr, total_steps=max(config.steps, 1), pct_start=0.1, anneal_strategy="linear"
+        opt,
+        max_lr=config.lr,
+        total_steps=max(config.steps, 1),
+        pct_start=0.1,
+        anneal_strategy="linear",
     )
     amp = device.startswith("cuda")
     module.train()
@@ -151,8 +174,12 @@ def finetune_raft(
     for _ in bar:
         pairs = make_pairs(train_frames, config.batch, config, gen)
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
-            preds = raft_train_forward(module, pairs.a.to(device), pairs.b.to(device), config.flow_updates)
-        loss = sequence_loss([p.float() for p in preds], pairs.flow.to(device), pairs.valid.to(device), config.gamma)
+            preds = raft_train_forward(
+                module, pairs.a.to(device), pairs.b.to(device), config.flow_updates
+            )
+        loss = sequence_loss(
+            [p.float() for p in preds], pairs.flow.to(device), pairs.valid.to(device), config.gamma
+        )
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(module.parameters(), 1.0)
@@ -161,5 +188,11 @@ def finetune_raft(
         bar.set_postfix(loss=f"{loss.item():.3f}")
     per_step = (time.perf_counter() - start) / max(config.steps, 1)
     after = evaluate_epe(module, held_out, config.flow_updates, device)
-    log.info("raft finetune: %d steps, %.2f s/step, held-out EPE %.3f -> %.3f px", config.steps, per_step, before, after)
+    log.info(
+        "raft finetune: %d steps, %.2f s/step, held-out EPE %.3f -> %.3f px",
+        config.steps,
+        per_step,
+        before,
+        after,
+    )
     return module.eval(), {"epe_before": before, "epe_after": after, "seconds_per_step": per_step}

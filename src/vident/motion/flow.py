@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from vident.device import pick_device
 from vident.errors import VidentError
 from vident.registry import Registry
 
@@ -36,17 +37,6 @@ class FlowBackend(nn.Module, ABC):
         """Construct the backend on ``device`` from ``weights`` and backend-specific options."""
 
 
-def resolve_device(device: str | torch.device) -> torch.device:
-    """``auto`` -> CUDA when available, else CPU; ``cuda`` without a GPU is a user error."""
-    if isinstance(device, torch.device):
-        return device
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise VidentError("device: cuda asked for but no CUDA device is available")
-    return torch.device(device)
-
-
 def check_pair(a: Tensor, b: Tensor) -> None:
     """Frames must be two (N,3,H,W) batches of the same shape."""
     if a.ndim != 4 or a.shape[1] != 3 or a.shape != b.shape:
@@ -64,7 +54,7 @@ def make_flow(
     (RAFT: ``num_flow_updates``; DIS: ``preset`` and the OpenCV DIS setters' parameters).
     """
     backend = FLOW_BACKENDS.get(name).build(
-        weights=weights, device=resolve_device(device), **options
+        weights=weights, device=pick_device(device), **options
     )
     return backend.eval()
 

@@ -51,7 +51,12 @@ def teeth_support(
         keep = ~occlusion_mask(flow_fwd, flow_bwd)[:, 0]
     else:
         target = pixel_grid(n, h, w, flow_fwd.device, flow_fwd.dtype) + flow_fwd
-        keep = (target[:, 0] >= 0) & (target[:, 0] <= w - 1) & (target[:, 1] >= 0) & (target[:, 1] <= h - 1)
+        keep = (
+            (target[:, 0] >= 0)
+            & (target[:, 0] <= w - 1)
+            & (target[:, 1] >= 0)
+            & (target[:, 1] <= h - 1)
+        )
     if mask_prev is not None and mask_cur is not None:
         landed = backward_warp(mask_cur[:, None].to(flow_fwd.dtype), flow_fwd)[:, 0] >= 0.5
         keep = keep & (mask_prev > 0) & landed
@@ -72,7 +77,12 @@ def fit_partial_affine(
         return None, 0
     dst = src + flow[:, ::stride, ::stride][:, sel].T.astype(np.float32)
     affine, inliers = cv2.estimateAffinePartial2D(
-        src, dst, method=cv2.RANSAC, ransacReprojThreshold=threshold, maxIters=2000, confidence=0.995,
+        src,
+        dst,
+        method=cv2.RANSAC,
+        ransacReprojThreshold=threshold,
+        maxIters=2000,
+        confidence=0.995,
         refineIters=10,
     )
     if affine is None:
@@ -87,7 +97,11 @@ def to_tensor(frames: np.ndarray) -> Tensor:
 
 @torch.no_grad()
 def fit_homographies(
-    frames: np.ndarray, masks: np.ndarray | None, flow: FlowFn, config: FitConfig, device: str = "cpu"
+    frames: np.ndarray,
+    masks: np.ndarray | None,
+    flow: FlowFn,
+    config: FitConfig,
+    device: str = "cpu",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """H (T,3,3) float32 with x_t = H_t x_{t-1} and H_0 = I, inliers (T,) int32 and fallback (T,)
     bool for frames (T,H,W,3) uint8 and teeth masks (T,H,W) 0/1 (None or config.use_mask False: no

@@ -10,7 +10,7 @@ import pytest
 import zarr
 
 from vident.cli import main
-from vident.denoise.store import write_store
+from vident.io.stage import write_stage
 from vident.io.video import read_video
 
 DIMS = ("t", "y", "x", "c")
@@ -36,7 +36,7 @@ def blurred(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
         d = np.asarray(zarr.open_group(sample_dir / rec / "truth" / "truth.zarr", mode="r")["D"])
         c1 = read_video(sample_dir / rec / "c1")
         noise = c1.astype(np.int16) - d.astype(np.int16)
-        write_store(out / f"{rec}-denoise.zarr", {"D": (d, DIMS), "N": (noise, DIMS)})
+        write_stage(out / f"{rec}-denoise.zarr", {"D": d, "N": noise})
         store = out / f"{rec}-blur.zarr"
         main(["blur", "--denoised", str(out / f"{rec}-denoise.zarr"), "--out", str(store),
               "--threads", "1"])
@@ -73,7 +73,7 @@ def test_blur_lowers_gradient_energy_on_every_frame(blurred: dict[str, dict]) ->
 
 def test_blur_rejects_a_store_without_noise(tmp_path: Path) -> None:
     frames = np.zeros((2, 8, 8, 3), np.uint8)
-    write_store(tmp_path / "d.zarr", {"D": (frames, DIMS)})
+    write_stage(tmp_path / "d.zarr", {"D": frames})
     with pytest.raises(SystemExit) as exit_info:
         main(["blur", "--denoised", str(tmp_path / "d.zarr"), "--out", str(tmp_path / "b.zarr")])
     assert exit_info.value.code == 2

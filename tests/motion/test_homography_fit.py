@@ -16,7 +16,13 @@ from vident.motion.homography import FitConfig, fit_homographies, fit_partial_af
 
 def _similarity(angle_deg: float, scale: float, tx: float, ty: float) -> np.ndarray:
     a = np.deg2rad(angle_deg)
-    return np.array([[scale * np.cos(a), -scale * np.sin(a), tx], [scale * np.sin(a), scale * np.cos(a), ty], [0, 0, 1.0]])
+    return np.array(
+        [
+            [scale * np.cos(a), -scale * np.sin(a), tx],
+            [scale * np.sin(a), scale * np.cos(a), ty],
+            [0, 0, 1.0],
+        ]
+    )
 
 
 def _mace(h: np.ndarray, truth: np.ndarray, hw: tuple[int, int]) -> float:
@@ -51,22 +57,28 @@ def test_frames_without_teeth_fall_back(monkeypatch: pytest.MonkeyPatch) -> None
     frames = np.zeros((3, 16, 16, 3), np.uint8)
     masks = np.zeros((3, 16, 16), np.uint8)
     flow = lambda a, b: torch.ones(a.shape[0], 2, 16, 16)  # noqa: E731
-    hs, inliers, fallback = fit_homographies(frames, masks, flow, FitConfig(min_inliers=10, occlusion=False))
+    hs, inliers, fallback = fit_homographies(
+        frames, masks, flow, FitConfig(min_inliers=10, occlusion=False)
+    )
     np.testing.assert_array_equal(fallback, [False, True, True])
     np.testing.assert_array_equal(inliers, [0, 0, 0])
     np.testing.assert_allclose(hs, np.tile(np.eye(3), (3, 1, 1)))
     # Teeth in frames 0 and 1: frame 1 fits the 1 px shift; frame 2 has none and repeats it.
     masks[:2] = 1
-    hs, _, fallback = fit_homographies(frames, masks, flow, FitConfig(min_inliers=10, occlusion=False, fallback="previous"))
+    hs, _, fallback = fit_homographies(
+        frames, masks, flow, FitConfig(min_inliers=10, occlusion=False, fallback="previous")
+    )
     np.testing.assert_array_equal(fallback, [False, False, True])
     np.testing.assert_allclose(hs[2], hs[1])
     np.testing.assert_allclose(hs[1][:2, 2], [1.0, 1.0], atol=1e-4)
 
 
-def _scene(t_count: int = 6, hw: tuple[int, int] = (96, 128)) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _scene(
+    t_count: int = 6, hw: tuple[int, int] = (96, 128)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Textured teeth plane moving by a small similarity per frame, and a textured instrument
-    close to the lens (more than half the frame) sweeping 5 px/frame across it: frames, teeth masks (teeth not under the
-    instrument) and the true H."""
+    close to the lens (more than half the frame) sweeping 5 px/frame across it: frames, teeth
+    masks (teeth not under the instrument) and the true H."""
     h, w = hw
     rng = np.random.default_rng(1)
     plane = cv2.GaussianBlur(rng.integers(0, 256, (h * 2, w * 2, 3)).astype(np.uint8), (0, 0), 2.0)
@@ -94,7 +106,9 @@ def test_the_mask_matters_when_an_instrument_crosses_the_teeth() -> None:
     flow = make_flow("dis")
     cfg = FitConfig(threshold=1.0, min_inliers=50)
     with_mask, _, fb = fit_homographies(frames, masks, flow, cfg)
-    without, _, _ = fit_homographies(frames, masks, flow, FitConfig(threshold=1.0, min_inliers=50, use_mask=False))
+    without, _, _ = fit_homographies(
+        frames, masks, flow, FitConfig(threshold=1.0, min_inliers=50, use_mask=False)
+    )
     err_mask = _mace(with_mask[1:], truth[1:], frames.shape[1:3])
     err_none = _mace(without[1:], truth[1:], frames.shape[1:3])
     assert not fb.any()
@@ -120,11 +134,26 @@ def test_fit_cli_writes_motion_store(sample_dir, tmp_path) -> None:
 
     truth = sample_dir / "phantom-03" / "truth" / "truth.zarr"
     out = tmp_path / "motion.zarr"
-    main(["motion", "fit", str(out), "--r-store", str(truth), "--masks", str(truth), "--flow", "dis",
-          "--stride", "2", "--device", "cpu"])
+    main(
+        [
+            "motion",
+            "fit",
+            str(out),
+            "--r-store",
+            str(truth),
+            "--masks",
+            str(truth),
+            "--flow",
+            "dis",
+            "--stride",
+            "2",
+            "--device",
+            "cpu",
+        ]
+    )
     group = zarr.open_group(str(out), mode="r")
     assert group["H"].shape == (40, 3, 3) and group["H"].dtype == np.float32
-    assert group["H"].metadata.dimension_names == ("t", "row", "col")
+    assert group["H"].metadata.dimension_names == ("t", "i", "j")
     assert group["inliers"].dtype == np.int32 and group["fallback"].dtype == bool
     h_true = zarr.open_group(str(truth), mode="r")["H"][:]
     assert _mace(group["H"][1:], h_true[1:], (128, 160)) < 0.5
