@@ -39,7 +39,7 @@ class Tiny(nn.Module):
             f = F.avg_pool2d(feat, 2**s) if s else feat
             c = F.avg_pool2d(cur, 2**s) if s else cur
             if str(s) in self.r:
-                out.R[s] = c + self.r[str(s)](f)
+                out.R[s] = (c + self.r[str(s)](f)).clamp(0, 1)
             if str(s) in self.m:
                 out.M[s] = self.m[str(s)](f)
             if str(s) in self.h:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from vident.checkpoint import load_checkpoint, save_checkpoint
 from vident.colour.lut import apply_lut, identity_lut
-from vident.errors import VidentError
 
 
 @dataclass(frozen=True)
@@ -76,33 +75,13 @@ class ColourNet(nn.Module):
 
 
 def save_colour(model: ColourNet, path: str | os.PathLike[str], meta: dict | None = None) -> None:
-    """Save config + weights atomically (temp file beside ``path``, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save(
-        {
-            "kind": "vident-colour",
-            "config": asdict(model.config),
-            "state_dict": state,
-            "meta": meta or {},
-        },
-        tmp,
-    )
-    os.replace(tmp, path)
+    """Save config + weights atomically."""
+    save_checkpoint(path, "vident-colour", asdict(model.config), model, meta)
 
 
 def load_colour(path: str | os.PathLike[str], device: torch.device | str = "cpu") -> ColourNet:
     """A saved CM network, in eval mode on ``device``; bad files are user errors."""
-    try:
-        ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise VidentError("colour model not found", path) from None
-    except Exception as err:  # noqa: BLE001 - any unreadable file is the user's problem
-        raise VidentError(f"cannot read colour model: {err}", path) from None
-    if not isinstance(ckpt, dict) or ckpt.get("kind") != "vident-colour":
-        raise VidentError("not a vident colour model (written by `vident colour train`)", path)
+    ckpt = load_checkpoint(path, "vident-colour", "vident colour train")
     model = ColourNet(ColourConfig(**ckpt["config"]))
     model.load_state_dict(ckpt["state_dict"])
     return model.to(device).eval()

@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
-from vident.errors import VidentError
+from vident.checkpoint import load_checkpoint, save_checkpoint
 
 
 @dataclass(frozen=True)
@@ -56,33 +55,13 @@ class DnCNN(nn.Module):
 
 
 def save_denoiser(model: DnCNN, path: str | os.PathLike[str], meta: dict | None = None) -> None:
-    """Save config + weights atomically (temp file beside ``path``, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save(
-        {
-            "kind": "vident-f2f",
-            "config": asdict(model.config),
-            "state_dict": state,
-            "meta": meta or {},
-        },
-        tmp,
-    )
-    os.replace(tmp, path)
+    """Save config + weights atomically."""
+    save_checkpoint(path, "vident-f2f", asdict(model.config), model, meta)
 
 
 def load_denoiser(path: str | os.PathLike[str], device: torch.device | str = "cpu") -> DnCNN:
     """A saved denoiser on ``device`` (eval mode); bad files are user errors."""
-    try:
-        ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise VidentError("denoiser checkpoint not found", path) from None
-    except Exception as err:  # noqa: BLE001 - any unreadable file is the user's problem
-        raise VidentError(f"cannot read denoiser checkpoint: {err}", path) from None
-    if not isinstance(ckpt, dict) or ckpt.get("kind") != "vident-f2f":
-        raise VidentError("not a vident denoiser checkpoint (written by `vident denoise`)", path)
+    ckpt = load_checkpoint(path, "vident-f2f", "vident denoise")
     model = DnCNN(DenoiserConfig(**ckpt["config"]))
     model.load_state_dict(ckpt["state_dict"])
     return model.to(device).eval()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from vident.checkpoint import save_checkpoint
 from vident.device import pick_device
 from vident.io.stage import read_stage, write_stage
 from vident.real.sharpen import sharpen, train_sharpener
@@ -51,11 +50,6 @@ def run(args: argparse.Namespace) -> None:
     s = (out.permute(0, 2, 3, 1) * 255).round().to(torch.uint8).numpy()
     log.info("RfromR: %d iterations in %.1f s, %d frames sharpened at %.1f frames/s",
              args.iters, trained - start, len(s), len(s) / (time.perf_counter() - trained))
-    args.model.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{args.model.name}.tmp-", dir=args.model.parent)
-    os.close(fd)
-    torch.save({"config": net.config, "state_dict": net.cpu().state_dict(),
-                "train": {k: getattr(args, k) for k in ("iters", "max_radius", "noise", "seed")}},
-               tmp)
-    os.replace(tmp, args.model)
+    save_checkpoint(args.model, "vident-sharpen", net.config, net,
+                    {k: getattr(args, k) for k in ("iters", "max_radius", "noise", "seed")})
     write_stage(args.out, {"S": np.ascontiguousarray(s)}, {"stage": "sharpen"})
