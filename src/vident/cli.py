@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "sharpen": "vident.real.cli",
     "assemble": "vident.assemble.cli",
     "bench": "vident.bench.cli",
+    "report": "vident.report.cli",
 }
 
 
