@@ -118,10 +118,26 @@ def stage_array(path, array):
     return f"{path}:{array}" if str(path).endswith(".zarr") else str(path)
 
 
-def all_targets(wildcards):
-    """What `snakemake` builds by default: every dataset that has recordings, with its card."""
+def dataset_cards():
+    """The card (written last) of every dataset that has recordings."""
     kinds = set(recordings()["kind"])
     return [f"{RESULTS}/{DATASETS[kind]}.card.md" for kind in sorted(kinds)]
+
+
+def report_targets():
+    """The report's items (report.smk): example frames of every dataset split, and runtimes."""
+    table = recordings()
+    frames = [
+        f"{RESULTS}/report/{DATASETS[kind]}/frames/{split}.png"
+        for kind, split in sorted(set(zip(table["kind"], table["split"])))
+    ]
+    return frames + [f"{RESULTS}/report/runtimes.md", f"{RESULTS}/report/runtimes.svg"]
+
+
+def all_targets(wildcards):
+    """What `snakemake` builds by default: every dataset that has recordings, with its card, and
+    the report's figures and tables."""
+    return dataset_cards() + report_targets()
 
 
 # Training and benchmark runs (train.smk, bench.smk, report.smk).

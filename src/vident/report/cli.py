@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -44,6 +45,7 @@ def _temp(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the report items from other readers
     return Path(tmp)
 
 
@@ -51,7 +53,8 @@ def _save_figure(fig: Figure, path: Path, fmt: str) -> None:
     """Write ``fig`` atomically without date or software stamps (same data -> same bytes)."""
     tmp = _temp(path)
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(tmp, format=fmt, metadata=metadata)
+    with matplotlib.rc_context({"svg.hashsalt": "vident"}):
+        fig.savefig(tmp, format=fmt, metadata=metadata)
     os.replace(tmp, path)
 
 

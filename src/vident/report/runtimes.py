@@ -43,7 +43,9 @@ def runtime_markdown(table: pd.DataFrame) -> str:
     for stage, r in table.iterrows():
         rss = "–" if pd.isna(r["max_rss_mb"]) else f"{r['max_rss_mb']:.0f}"
         name = f"**{stage}**" if stage == "total" else stage
-        lines.append(f"| {name} | {int(r['jobs'])} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {rss} |")
+        lines.append(
+            f"| {name} | {int(r['jobs'])} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {rss} |"
+        )
     return "\n".join(lines) + "\n"
 
 
