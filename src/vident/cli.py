@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -54,6 +55,9 @@ def _parser(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, object | None
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``vident`` console script."""
+    # OpenMP threads that spin while waiting collapse when jobs share oversubscribed cores
+    # (`snakemake --cores 8` on a 2-core machine ran 50x slower); sleeping waits degrade gently.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, module = _parser(argv)
     args = parser.parse_args(argv)

@@ -33,7 +33,7 @@ rule colour_train:
         f"{LOGS}/colour/train.log",
     benchmark:
         f"{BENCH}/colour/train.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
     conda:

@@ -26,7 +26,7 @@ rule denoise_train:
         f"{LOGS}/denoise/{{dataset}}.train.log",
     benchmark:
         f"{BENCH}/denoise/{{dataset}}.train.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=6000,
         gpu=1,

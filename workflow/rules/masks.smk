@@ -23,7 +23,7 @@ rule masks_train:
         f"{LOGS}/masks/{{dataset}}.train.log",
     benchmark:
         f"{BENCH}/masks/{{dataset}}.train.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
         gpu=1,
@@ -51,7 +51,7 @@ rule masks_apply:
         f"{LOGS}/masks/{{dataset}}/{{rec}}.log",
     benchmark:
         f"{BENCH}/masks/{{dataset}}/{{rec}}.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
     conda:

@@ -17,7 +17,7 @@ rule motion_finetune:
         f"{LOGS}/motion/{{dataset}}.finetune.log",
     benchmark:
         f"{BENCH}/motion/{{dataset}}.finetune.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=6000,
         gpu=1,
@@ -49,7 +49,7 @@ rule motion_fit:
         f"{LOGS}/motion/{{dataset}}/{{rec}}.log",
     benchmark:
         f"{BENCH}/motion/{{dataset}}/{{rec}}.tsv"
-    threads: 2
+    threads: 1
     resources:
         mem_mb=4000,
     conda:
