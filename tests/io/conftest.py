@@ -7,10 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from vident.io.writer import root_attrs, write_root, write_video
-
-CREATED = "2024-01-01T00:00:00+00:00"
+from stores import write_store
 
 
 def known_homography(t: int) -> np.ndarray:
@@ -35,16 +32,6 @@ def video_arrays(frames: int, height: int, width: int, seed: int) -> dict[str, n
         "human": np.arange(frames) == 0,
         "frame": np.arange(10, 10 + frames, dtype=np.int32),
     }
-
-
-def write_store(url: str, videos: dict[tuple[str, str], dict[str, np.ndarray]],
-                height: int, width: int) -> str:
-    """Write a complete store holding ``videos`` ((split, name) -> arrays)."""
-    for (split, name), arrays in videos.items():
-        write_video(url, split, name, arrays, {"recording": name, "fps": 30.0, "kind": "phantom"})
-    write_root(url, root_attrs("test", ["restore", "segment", "motion"], (height, width),
-                               sorted({name for _, name in videos}), "0" * 64, created=CREATED))
-    return url
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from stores import write_store
 
 from vident.cli import main
 from vident.errors import VidentError
-from vident.io.writer import root_attrs, write_root, write_video
 from vident.report.frames import (
     example_tiles,
     overlay_mask,
@@ -72,9 +72,7 @@ def tiny_store(tmp_path: Path) -> Path:
     v = _moving_video()
     t, h, w = v["M"].shape
     arrays = {**v, "human": np.zeros(t, bool), "frame": np.arange(t, dtype=np.int32)}
-    write_video(store, "val", "rec", arrays, {"recording": "rec", "fps": 30.0, "kind": "phantom"})
-    write_root(store, root_attrs("tiny", ["restoration"], (h, w), ["rec"], "ab" * 32,
-                                 created="1970-01-01T00:00:00+00:00"))
+    write_store(store, {("val", "rec"): arrays}, h, w)
     return store
 
 

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 import torch.distributed as dist
-from conftest import build_tiny
+from tinymtl import build_tiny
 from torch.nn.parallel import DistributedDataParallel
 
 from vident.train.config import config_from_dict

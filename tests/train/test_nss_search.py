@@ -8,7 +8,7 @@ import math
 
 import pytest
 import torch
-from conftest import build_tiny
+from tinymtl import build_tiny
 
 from vident.models.structure import HeadStructure
 from vident.train.config import NSSConfig, config_from_dict

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import torch
-from conftest import build_tiny
+from tinymtl import build_tiny
 
 from vident.train.config import config_from_dict
 from vident.train.trainer import Trainer
