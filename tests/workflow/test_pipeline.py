@@ -1,9 +1,10 @@
 """End to end: `snakemake` builds both datasets from the sample and they meet the truth.
 
-Three whole-workflow runs: the default config on the embedded sample (quality against the
-sample's truth, nothing to redo afterwards, a stage's config change reruns only what depends on
-it), and two runs of a quick config on a second sample with another seed outside the repo — one
-killed mid-run and resumed — which must give byte-identical datasets.
+Whole-workflow runs: the default config on the embedded sample (quality against the sample's
+truth, nothing to redo afterwards, a stage's config change reruns only what depends on it), the
+same with RAFT fine-tuned by the rule as the motion flow, and two runs of a quick config on a
+second sample with another seed outside the repo — one killed mid-run and resumed — which must
+give byte-identical datasets.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
+import zarr
 
 from vident.io.schema import validate_store
+from vident.metrics import mace
 from vident.sample import make_sample
 
 REPO = Path(__file__).parents[2]
@@ -106,6 +110,40 @@ def test_second_run_does_nothing_and_a_stage_change_reruns_only_its_part(
     assert {"masks_train", "masks_apply", "motion_fit", "assemble_video"} <= rules
     assert not rules & {"sample", "sync", "register", "denoise_train", "denoise", "blur",
                         "colour_train", "colour_apply", "sharpen"}
+
+
+def test_real_data_overlay_plans_pretrained_networks(tmp_path: Path) -> None:
+    """config/real-data.yaml validates and switches the learnt stages to pretrained networks."""
+    make_sample(tmp_path / "data" / "sample", seed=0)
+    plan = snakemake(tmp_path, "-n", "-p", configfiles=(REPO / "config" / "real-data.yaml",))
+    commands = [line.removeprefix("Shell command: ") for line in plan.splitlines()
+                if line.startswith("Shell command: vident ")]
+    finetune = [c for c in commands if c.startswith("vident motion finetune")]
+    fit = [c for c in commands if c.startswith("vident motion fit")]
+    masks = [c for c in commands if c.startswith("vident masks train")]
+    assert len(finetune) == 2 and all("--arch raft_large --pretrained" in c for c in finetune)
+    assert len(fit) == 5 and all("--flow raft_large" in c for c in fit)
+    assert len(masks) == 2 and all("--backbone hrnet_w48" in c and "--pretrained" in c
+                                   for c in masks)
+
+
+def test_raft_fine_tuned_by_the_rule_meets_the_truth(default_run: Path) -> None:
+    """With ``motion.flow: raft_small`` the motion_finetune rule trains RAFT from random init on
+    the dataset's R; the homographies it then gives still meet the MACE bar."""
+    motion = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["motion"]
+    raft = default_run / "raft.yaml"
+    raft.write_text(yaml.safe_dump({"motion": {**motion, "flow": "raft_small"}}))
+    snakemake(default_run, "results/vident-lab.card.md", configfiles=(raft,))
+    results = default_run / "results"
+    scores = torch.load(results / "vident-lab" / "models" / "raft.pt", weights_only=True)["scores"]
+    assert scores["epe_after"] < 0.5 * scores["epe_before"], scores
+    for part in (results / "vident-lab.parts").glob("*.json"):
+        fitted = json.loads(part.read_text())["truth"]["mace_H"]
+        h_true = zarr.open_group(default_run / "data" / "sample" / part.stem / "truth" /
+                                 "truth.zarr", mode="r")["H"][1:]
+        h_true = torch.from_numpy(h_true).double()
+        identity = float(mace(torch.eye(3).double().expand_as(h_true), h_true, 128, 160).mean())
+        assert fitted <= 1.0 and fitted < 0.75 * identity, (part.stem, fitted, identity)
 
 
 def test_outside_sample_killed_and_resumed_is_byte_identical(tmp_path: Path) -> None:

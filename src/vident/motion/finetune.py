@@ -27,12 +27,18 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FinetuneConfig:
-    """Training length and the synthetic-pair distribution (a real config trains far longer)."""
+    """Training length and the synthetic-pair distribution.
 
-    steps: int = 200
+    From random init on the sample, learning rate and length decide: 40 steps at 4e-4 leave
+    MACE at identity's 1.3 px; 300 steps at 1e-3 reach 0.25-0.28 px (two seeds). Shifts well
+    beyond the recordings' inter-frame motion train better features than matched ones
+    (max_shift 2.5: 0.76-0.79 px after 300 steps, and 1.31 px at lr 2e-3).
+    """
+
+    steps: int = 300
     batch: int = 4
     crop: int = 128
-    lr: float = 4e-4
+    lr: float = 1e-3
     flow_updates: int = 6
     gamma: float = 0.8
     max_shift: float = 6.0
