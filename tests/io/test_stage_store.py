@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -50,3 +51,13 @@ def test_missing_store_and_array_are_named(tmp_path: Path) -> None:
     path = write_stage(tmp_path / "x.zarr", {"D": np.zeros((1, 2, 2, 3), np.uint8)})
     with pytest.raises(VidentError, match="x.zarr: stage store has no array N"):
         read_stage(path, ["D", "N"])
+
+
+def test_snakemake_timestamp_in_a_directory_output_is_no_warning(tmp_path: Path) -> None:
+    path = write_stage(tmp_path / "x.zarr", {"D": np.zeros((1, 2, 2, 3), np.uint8)})
+    (path / ".snakemake_timestamp").touch()  # what Snakemake adds to directory() outputs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_stage(path, ["D"])["D"].shape == (1, 2, 2, 3)
+        with pytest.raises(VidentError, match="has no array N"):
+            read_stage(path, ["N"])

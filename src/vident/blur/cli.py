@@ -20,7 +20,7 @@ from tqdm import tqdm
 from vident.blur.synthesis import BlurSynthesiser, add_noise, to_uint8
 from vident.device import pick_device
 from vident.errors import VidentError
-from vident.io.stage import write_stage
+from vident.io.stage import open_stage, write_stage
 from vident.motion.flow import FLOW_BACKENDS, make_flow
 
 log = logging.getLogger("vident.blur")
@@ -51,14 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def open_denoised(path: Path) -> tuple[zarr.Array, zarr.Array]:
     """Arrays D and N of a denoise store, checked for dtype and shape, read lazily."""
-    try:
-        group = zarr.open_group(path, mode="r")
-    except (FileNotFoundError, zarr.errors.GroupNotFoundError):
-        raise VidentError("not a Zarr store (missing or unreadable)", path) from None
-    for name in ("D", "N"):
-        if name not in group.array_keys():
-            raise VidentError(f"store has no array {name!r} (has {sorted(group.array_keys())})",
-                              path)
+    group = open_stage(path, ["D", "N"])
     d, n = group["D"], group["N"]
     if d.dtype != np.uint8 or d.ndim != 4 or d.shape[-1] != 3 or d.shape[0] == 0:
         raise VidentError(f"D must be (T,H,W,3) uint8 with T >= 1, got {d.shape} {d.dtype}", path)

@@ -62,7 +62,9 @@ def open_stage(path: str | os.PathLike[str], names: Sequence[str] = ()) -> zarr.
     if not (path / "zarr.json").is_file():
         raise VidentError("stage store not found (did the stage that makes it run?)", path)
     group = zarr.open_group(path, mode="r")
-    missing = [n for n in names if n not in group.array_keys()]
+    # Look arrays up by name: listing the group would trip over the .snakemake_timestamp file
+    # that Snakemake puts in directory outputs (a ZarrUserWarning in every stage log).
+    missing = [n for n in names if not isinstance(group.get(n), zarr.Array)]
     if missing:
         raise VidentError(f"stage store has no array {', '.join(missing)}", path)
     return group
