@@ -7,7 +7,6 @@ it (so a denoiser is never loaded as a colour model), ``config`` rebuilds the ne
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +14,16 @@ import torch
 from torch import nn
 
 from vident.errors import VidentError
+from vident.io.atomic import atomic_path
 
 
 def save_checkpoint(path: str | os.PathLike[str], kind: str, config: dict[str, Any],
                     model: nn.Module, meta: dict[str, Any] | None = None) -> Path:
     """Write the checkpoint to a temp file beside ``path``, then rename it into place."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         torch.save({"kind": kind, "config": config, "state_dict": state, "meta": meta or {}}, tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    return Path(path)
 
 
 def load_checkpoint(path: str | os.PathLike[str], kind: str, writer: str) -> dict[str, Any]:

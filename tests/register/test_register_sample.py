@@ -12,9 +12,10 @@ import pytest
 import zarr
 
 from vident.cli import main
+from vident.io.atomic import write_parquet
 from vident.register.affine import corner_distance
 from vident.sync.alignment import Matches
-from vident.sync.table import sync_table, write_parquet
+from vident.sync.table import sync_table
 
 REC = "phantom-00"
 

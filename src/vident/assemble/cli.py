@@ -11,7 +11,6 @@ import argparse
 import json
 import logging
 import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import numpy as np
 from vident.assemble.card import render_card
 from vident.assemble.summary import against_truth, baseline
 from vident.errors import VidentError
+from vident.io.atomic import write_text
 from vident.io.schema import SPLITS, validate_store
 from vident.io.stage import read_stage
 from vident.io.video import read_video
@@ -59,14 +59,6 @@ def _frames(spec: str) -> np.ndarray:
     return read_video(spec)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def _video(args: argparse.Namespace) -> None:
     B, R = _frames(args.inputs), _frames(args.labels)
     masks = read_stage(args.masks, ["M", "human"])
@@ -89,7 +81,7 @@ def _video(args: argparse.Namespace) -> None:
         summary["truth"] = against_truth(R, arrays["M"], arrays["H"], truth, B)
         log.info("%s vs truth: %s", args.video,
                  ", ".join(f"{k} {v:.3f}" for k, v in summary["truth"].items()))
-    _write_atomic(args.summary, json.dumps(summary, indent=1) + "\n")
+    write_text(args.summary, json.dumps(summary, indent=1) + "\n")
 
 
 def _created() -> str:
@@ -111,7 +103,7 @@ def _dataset(args: argparse.Namespace) -> None:
     )
     write_root(args.store, attrs)
     validate_store(args.store)
-    _write_atomic(args.card, render_card(args.name, attrs, summaries))
+    write_text(args.card, render_card(args.name, attrs, summaries))
     log.info("%s: %d videos, %d frames", args.name, len(summaries),
              sum(s["frames"] for s in summaries))
 

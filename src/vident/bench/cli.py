@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from vident.bench.runconfig import run_config
 from vident.bench.table import BASELINE, COLUMNS, KEY, report
 from vident.device import pick_device
 from vident.errors import VidentError
+from vident.io.atomic import write_parquet, write_text
 from vident.io.dataset import ClipDataset, make_loader
 from vident.io.reader import open_store
 from vident.train.config import load_config
@@ -81,13 +81,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     cf.add_argument("--balancer", help="the run's balancer [the base's]")
 
 
-def _atomic(path: Path, write) -> None:  # type: ignore[no-untyped-def]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def _evaluate(args: argparse.Namespace) -> None:
     device = pick_device(args.device)
     if args.baseline:
@@ -120,7 +113,7 @@ def _evaluate(args: argparse.Namespace) -> None:
         "fps_size": f"{fps_size[0]}x{fps_size[1]}",
     }
     frame = pd.DataFrame([{**common, **r} for r in rows])[COLUMNS]
-    _atomic(args.out, lambda p: frame.to_parquet(p, index=False))
+    write_parquet(frame, args.out)
     log.info(
         "evaluated %s on %s/%s: %d pairs in %.1f s (%.1f pairs/s); PSNR %.2f, FPS %.1f",
         common["model"],
@@ -166,9 +159,9 @@ def read_rows(paths: list[Path], dataset: str) -> pd.DataFrame:
 def _table(args: argparse.Namespace) -> None:
     start = time.perf_counter()
     rows = read_rows(args.inputs, args.dataset)
-    _atomic(args.out, lambda p: rows.to_parquet(p, index=False))
+    write_parquet(rows, args.out)
     text = report(rows, args.dataset, args.balancer)
-    _atomic(args.markdown, lambda p: p.write_text(text))
+    write_text(args.markdown, text)
     plots = write_plots(rows, args.plots, args.balancer)
     log.info(
         "benchmark of %s: %d runs, %d rows, %d plots in %.1f s",
@@ -184,7 +177,7 @@ def _config(args: argparse.Namespace) -> None:
     cfg = run_config(load_config(args.base), args.store, args.model, args.balancer)
     text = f"# {args.model or cfg.model.name} with {cfg.balancer.name}, from {args.base}\n"
     text += yaml.safe_dump(cfg.to_dict(), sort_keys=False)
-    _atomic(args.out, lambda p: p.write_text(text))
+    write_text(args.out, text)
 
 
 def run(args: argparse.Namespace) -> None:

@@ -15,6 +15,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from vident.bench.table import ACCURACY, BASELINE, display_balancer, primary_rows  # noqa: E402
+from vident.io.atomic import atomic_path  # noqa: E402
 
 PLOTS = ("accuracy_fps.svg", "scales.svg", "balancers.svg")
 plt.rcParams["svg.hashsalt"] = "vident"
@@ -22,10 +23,9 @@ plt.rcParams["svg.hashsalt"] = "vident"
 
 def _save(fig: Figure, path: Path) -> None:
     """Write ``fig`` atomically as SVG without a date stamp (same rows -> same bytes)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    fig.savefig(tmp, format="svg", metadata={"Date": None})
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="svg", metadata={"Date": None})
     plt.close(fig)
-    os.replace(tmp, path)
 
 
 def _note(ax: plt.Axes, text: str) -> None:

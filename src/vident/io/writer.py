@@ -31,6 +31,7 @@ from zarr.codecs import ZstdCodec
 
 from vident import __version__
 from vident.errors import VidentError
+from vident.io.atomic import write_bytes
 from vident.io.reader import is_url, local_path
 from vident.io.schema import (
     ARRAYS,
@@ -75,15 +76,7 @@ def _ensure_group_local(folder: Path) -> None:
     if meta.exists():
         return
     folder.mkdir(parents=True, exist_ok=True)
-    _replace_file(meta, _group_json({}))
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    write_bytes(meta, _group_json({}))
 
 
 def write_root(
@@ -101,7 +94,7 @@ def write_root(
     else:
         root = Path(local_path(store))
         root.mkdir(parents=True, exist_ok=True)
-        _replace_file(root / "zarr.json", data)
+        write_bytes(root / "zarr.json", data)
 
 
 def _build_group(folder: Path, arrays: Mapping[str, np.ndarray], attrs: dict[str, Any]) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from vident.errors import VidentError
+from vident.io.atomic import write_text
 from vident.models.output import SCALES
 
 TASKS: tuple[str, ...] = ("R", "M", "H")
@@ -73,11 +73,7 @@ class HeadStructure:
 
     def to_json(self, path: str | os.PathLike[str]) -> None:
         """Write ``{"R": [...], "M": [...], "H": [...]}`` atomically."""
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w") as fh:
-            json.dump({t: list(getattr(self, t)) for t in TASKS}, fh)
-        os.replace(tmp, path)
+        write_text(path, json.dumps({t: list(getattr(self, t)) for t in TASKS}))
 
 
 ALL_SCALES = HeadStructure()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import torch
 
 from vident.device import pick_device
 from vident.errors import VidentError
+from vident.io.atomic import atomic_path
 from vident.io.stage import read_stage, write_stage
 from vident.motion.finetune import FinetuneConfig, finetune_raft
 from vident.motion.flow import make_flow
@@ -93,21 +93,18 @@ def _finetune(args: argparse.Namespace) -> None:
     # Even frames make the training pairs, odd frames the held-out ones.
     module = build_raft(args.arch, "default" if args.pretrained else None)
     module, scores = finetune_raft(module, frames[0::2], frames[1::2], cfg, device)
-    out = args.out
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
-    torch.save(
-        {
-            "kind": "vident-raft",
-            "arch": args.arch,
-            "config": cfg.to_dict(),
-            "pretrained": args.pretrained,
-            "scores": scores,
-            "state_dict": {k: v.cpu() for k, v in module.state_dict().items()},
-        },
-        tmp,
-    )
-    os.replace(tmp, out)
+    with atomic_path(args.out) as tmp:
+        torch.save(
+            {
+                "kind": "vident-raft",
+                "arch": args.arch,
+                "config": cfg.to_dict(),
+                "pretrained": args.pretrained,
+                "scores": scores,
+                "state_dict": {k: v.cpu() for k, v in module.state_dict().items()},
+            },
+            tmp,
+        )
 
 
 def _fit(args: argparse.Namespace) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import zarr
 
+from vident.io.atomic import write_parquet
 from vident.io.video import replace_dir
 from vident.register.register import Registration
-from vident.sync.table import write_parquet
 
 TABLE = "registration.parquet"
 STORE = "registered.zarr"

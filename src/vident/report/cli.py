@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from vident.errors import VidentError
+from vident.io.atomic import atomic_path, write_text
 from vident.io.reader import list_videos, open_store, read_arrays
 from vident.io.schema import SPLITS
 from vident.report.frames import example_tiles, frames_figure, pick_frames
@@ -41,21 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     runtimes.add_argument("--plot", required=True, type=Path, help="SVG bar chart to write")
 
 
-def _temp(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the report items from other readers
-    return Path(tmp)
-
-
 def _save_figure(fig: Figure, path: Path, fmt: str) -> None:
     """Write ``fig`` atomically without date or software stamps (same data -> same bytes)."""
-    tmp = _temp(path)
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    with matplotlib.rc_context({"svg.hashsalt": "vident"}):
+    with atomic_path(path) as tmp, matplotlib.rc_context({"svg.hashsalt": "vident"}):
         fig.savefig(tmp, format=fmt, metadata=metadata)
-    os.replace(tmp, path)
 
 
 def _frames(args: argparse.Namespace) -> None:
@@ -82,9 +71,7 @@ def _runtimes(args: argparse.Namespace) -> None:
         raise VidentError("no benchmark files (*.tsv)", str(args.benchmarks))
     table = runtime_table({f.relative_to(args.benchmarks): pd.read_csv(f, sep="\t")
                            for f in files})
-    tmp = _temp(args.markdown)
-    tmp.write_text(runtime_markdown(table))
-    os.replace(tmp, args.markdown)
+    write_text(args.markdown, runtime_markdown(table))
     _save_figure(runtime_bars(table), args.plot, "svg")
     log.info("report runtimes: %d benchmark files, %d stages", len(files), len(table) - 1)
 

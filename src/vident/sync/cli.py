@@ -12,9 +12,10 @@ import time
 from pathlib import Path
 
 from vident.errors import VidentError
+from vident.io.atomic import write_parquet
 from vident.io.video import probe, read_video
 from vident.sync.synchronise import synchronise
-from vident.sync.table import sync_table, write_parquet
+from vident.sync.table import sync_table
 
 log = logging.getLogger("vident.sync")
 

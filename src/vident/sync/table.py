@@ -1,10 +1,9 @@
-"""``sync.parquet`` (c1_frame, c2_frame, cost; one row per kept C1 frame): atomic writing and
-checked reading, and the atomic Parquet writer the register stage shares."""
+"""``sync.parquet`` (c1_frame, c2_frame, cost; one row per kept C1 frame): building and checked
+reading (write it with ``vident.io.atomic.write_parquet``)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -15,21 +14,6 @@ from vident.errors import VidentError
 from vident.sync.alignment import Matches
 
 COLUMNS = ("c1_frame", "c2_frame", "cost")
-
-
-def write_parquet(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``table`` to ``path`` atomically (temp file in the same folder, then rename)."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.tmp-", dir=out.parent)
-    os.close(fd)
-    try:
-        table.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
 
 
 def sync_table(matches: Matches) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from torch.utils.data import Dataset
 from tqdm import tqdm
 
 from vident.errors import VidentError
+from vident.io.atomic import write_text
 from vident.metrics.cost import count_parameters
 from vident.models.structure import HeadStructure
 from vident.train.augment import augment
@@ -38,13 +39,7 @@ from vident.train.data import ResumableSampler, frame_pairs, make_loader, to_dev
 from vident.train.evaluate import baselines, evaluate, is_better
 from vident.train.losses import task_losses
 from vident.train.nss import ScaleSearch
-from vident.train.state import (
-    atomic_save,
-    atomic_write_text,
-    rng_state,
-    seed_everything,
-    set_rng_state,
-)
+from vident.train.state import atomic_save, rng_state, seed_everything, set_rng_state
 
 log = logging.getLogger(__name__)
 
@@ -444,7 +439,7 @@ class Trainer:
                 },
                 self.out / "model.pt",
             )
-            atomic_write_text(json.dumps(metrics, indent=2), self.out / "metrics.json")
+            write_text(self.out / "metrics.json", json.dumps(metrics, indent=2))
         if self._writer is not None:
             self._writer.close()
         return metrics
