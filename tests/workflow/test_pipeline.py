@@ -45,8 +45,9 @@ def _env() -> dict[str, str]:
 
 def _command(*args: str, configfiles: tuple[Path, ...] = ()) -> list[str]:
     files = [str(REPO / "config" / "config.yaml"), *map(str, configfiles)]
+    # Targets before --configfile, which would take them for more config files.
     return [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--cores", "2",
-            "--configfile", *files, *args]
+            *args, "--configfile", *files]
 
 
 def snakemake(workdir: Path, *args: str, configfiles: tuple[Path, ...] = ()) -> str:
