@@ -16,6 +16,16 @@ Per frame pair (B_{t-1}, B_t) the network
 4. decodes twice (eq. 3.20: conv 256, pixel shuffle, RDB 64, conv 128, pixel shuffle, RDB 32,
    conv 3): R' = B_t + D_den, R = R' + D_deb (eq. 3.22 with the stated residuals from B_t).
 
+Depth of the dense blocks. §3 fixes every width and block count but not the number of layers l
+of an RDB: it says RDBs "typically consist of l convolutional kernels" and writes eq. 3.11 (and
+the MS-RDB of eq. 3.12) for "a single RDB with 3 layers" as an illustration. Read literally
+(l = 3) the equations give 2.6M / 2.1M parameters for R2-D4 / R2-D3, half of Table 3.1's
+5.1M / 4.4M. The RDB the chapter adopts is RDN's [134], whose configuration with growth 32 (the
+growth §3 uses) has 6 layers per block; with l = 6 the second decoder costs 0.70M parameters and
+52 GFLOPs at 640x480, Table 3.1's R2-D4 - R2-D3 difference (0.7M, 53.8 GFLOPs), and the totals
+land within 10% of 5.1M / 4.4M. So every RDB here has RDB_LAYERS = 6 layers; the MS-RDB keeps
+eq. 3.12's progressively larger dilations, each of its three rates over l/3 consecutive layers.
+
 Where the text leaves a two-frame model a choice (see the report):
 - N = 2 past frames become one; the fusion's second input, the other past frame's aligned
   features, is the current frame's own features passed through the same alignment (as EDVR does
@@ -40,6 +50,19 @@ from vident.models.output import MultiTaskOutput
 from vident.models.zoo import MODELS
 
 MULTISCALE_DILATIONS = (1, 2, 3)
+RDB_LAYERS = 6  # layers per residual dense block (RDN's growth-32 configuration; see above)
+
+
+def rdb(c: int, growth: int, layers: int = RDB_LAYERS, multiscale: bool = False) -> nn.Module:
+    """RDB_{c,g} (eq. 3.11) with ``layers`` 3x3 layers; ``multiscale``: the MS-RDB of eq. 3.12,
+    its layers dilated 1, 2, 3 in order, each rate over ``layers`` / 3 consecutive layers."""
+    if not multiscale:
+        return ResidualDenseBlock(c, growth, (1,) * layers)
+    if layers % len(MULTISCALE_DILATIONS):
+        raise ValueError(f"an MS-RDB needs a multiple of 3 layers, got {layers}")
+    per_rate = layers // len(MULTISCALE_DILATIONS)
+    dilations = tuple(d for d in MULTISCALE_DILATIONS for _ in range(per_rate))
+    return ResidualDenseBlock(c, growth, dilations)
 
 
 class ChannelAttention1D(nn.Module):
@@ -61,11 +84,17 @@ class ResidualDenseModule(nn.Module):
     """RDM_MS (eq. 3.13): an MS-RDB (dilated; plain in R2-D4⁻) then a plain RDB, their outputs
     concatenated, channel attention (MECA_7; ECA in R2-D4⁻), 1x1 conv to c, + input."""
 
-    def __init__(self, c: int, growth: int, multiscale: bool = True, modulated: bool = True):
+    def __init__(
+        self,
+        c: int,
+        growth: int,
+        multiscale: bool = True,
+        modulated: bool = True,
+        layers: int = RDB_LAYERS,
+    ) -> None:
         super().__init__()
-        coarse = MULTISCALE_DILATIONS if multiscale else (1, 1, 1)
-        self.coarse = ResidualDenseBlock(c, growth, coarse)
-        self.fine = ResidualDenseBlock(c, growth)
+        self.coarse = rdb(c, growth, layers, multiscale)
+        self.fine = rdb(c, growth, layers)
         self.attend = ChannelAttention1D(7, modulated)
         self.aggregate = nn.Conv2d(2 * c, c, 1)
 
@@ -78,11 +107,13 @@ class ResidualDenseModule(nn.Module):
 class FrameEncoder(nn.Module):
     """E (eq. 3.14): features at full resolution (16 ch) and at 1/2 resolution (32 ch)."""
 
-    def __init__(self, multiscale: bool, modulated: bool) -> None:
+    def __init__(self, multiscale: bool, modulated: bool, layers: int = RDB_LAYERS) -> None:
         super().__init__()
-        self.full = nn.Sequential(conv(3, 16), ResidualDenseModule(16, 16, multiscale, modulated))
+        self.full = nn.Sequential(
+            conv(3, 16), ResidualDenseModule(16, 16, multiscale, modulated, layers)
+        )
         self.down = nn.Sequential(
-            conv(16, 32, stride=2), ResidualDenseModule(32, 32, multiscale, modulated)
+            conv(16, 32, stride=2), ResidualDenseModule(32, 32, multiscale, modulated, layers)
         )
 
     def forward(self, x: Tensor) -> tuple[Tensor, Tensor]:
@@ -112,11 +143,11 @@ class DeformableAlignment(nn.Module):
 class Decoder(nn.Module):
     """D (eq. 3.20) with skip inputs: 1/4-res features -> 3-channel residual image at full res."""
 
-    def __init__(self, skip_half: int, skip_full: int) -> None:
+    def __init__(self, skip_half: int, skip_full: int, layers: int = RDB_LAYERS) -> None:
         super().__init__()
-        self.to_half = nn.Sequential(conv(128, 256), nn.PixelShuffle(2), ResidualDenseBlock(64, 32))
+        self.to_half = nn.Sequential(conv(128, 256), nn.PixelShuffle(2), rdb(64, 32, layers))
         self.to_full = nn.Sequential(
-            conv(64 + skip_half, 128), nn.PixelShuffle(2), ResidualDenseBlock(32, 16)
+            conv(64 + skip_half, 128), nn.PixelShuffle(2), rdb(32, 16, layers)
         )
         self.to_image = conv(32 + skip_full, 3, relu=False)
 
@@ -127,21 +158,27 @@ class Decoder(nn.Module):
 
 class R2D4(nn.Module):
     """R2-D4 and its ablations. decoders: 2 (cascade) or 1 (R2-D3); improved_blocks: MECA and
-    MS-RDBs (False: R2-D4⁻). Frames' height and width must be divisible by 4."""
+    MS-RDBs (False: R2-D4⁻, same size and GFLOPs); rdb_layers: layers per dense block (3 is
+    the literal eq. 3.11, 2.6M). Frames' height and width must be divisible by 4."""
 
-    def __init__(self, decoders: int = 2, improved_blocks: bool = True) -> None:
+    def __init__(
+        self, decoders: int = 2, improved_blocks: bool = True, rdb_layers: int = RDB_LAYERS
+    ) -> None:
         super().__init__()
-        self.encode_cur = FrameEncoder(improved_blocks, improved_blocks)
-        self.encode_prev = FrameEncoder(improved_blocks, improved_blocks)
+        if decoders not in (1, 2):
+            raise ValueError(f"R2-D4 has 1 or 2 decoders, got {decoders}")
+        self.encode_cur = FrameEncoder(improved_blocks, improved_blocks, rdb_layers)
+        self.encode_prev = FrameEncoder(improved_blocks, improved_blocks, rdb_layers)
         self.align = DeformableAlignment(32)
         self.fuse_half = nn.Sequential(
-            conv(256, 128), ResidualDenseBlock(128, 32), ResidualDenseBlock(128, 32)
+            conv(256, 128), rdb(128, 32, rdb_layers), rdb(128, 32, rdb_layers)
         )
         self.fuse_quarter = nn.Sequential(
-            conv(128, 128, stride=2), ResidualDenseBlock(128, 32), ResidualDenseBlock(128, 32)
+            conv(128, 128, stride=2), rdb(128, 32, rdb_layers), rdb(128, 32, rdb_layers)
         )
-        split = 2 if decoders == 2 else 1
-        self.decoders = nn.ModuleList(Decoder(128 // split, 16 // split) for _ in range(decoders))
+        self.decoders = nn.ModuleList(
+            Decoder(128 // decoders, 16 // decoders, rdb_layers) for _ in range(decoders)
+        )
 
     def forward(self, prev: Tensor, cur: Tensor) -> MultiTaskOutput:
         """Restored current frame R (scale 1) from the pair (B_{t-1}, B_t) in [0,1]."""
@@ -165,17 +202,19 @@ class R2D4(nn.Module):
 
 @MODELS.register("r2d4")
 def r2d4() -> R2D4:
-    """R2-D4 (§3): 5.1M in the thesis."""
+    """R2-D4 (§3): 5.1M in the thesis, 4.67M here."""
     return R2D4()
 
 
 @MODELS.register("r2d3")
 def r2d3() -> R2D4:
-    """R2-D3: one decoder instead of the denoise-then-deblur cascade (4.4M in the thesis)."""
+    """R2-D3: one decoder instead of the denoise-then-deblur cascade (4.4M in the thesis, 3.97M
+    here)."""
     return R2D4(decoders=1)
 
 
 @MODELS.register("r2d4-")
 def r2d4_minus() -> R2D4:
-    """R2-D4⁻: ECA instead of MECA, plain RDBs instead of multiscale ones (5.1M in the thesis)."""
+    """R2-D4⁻: ECA instead of MECA, plain RDBs instead of multiscale ones (5.1M
+    in the thesis, as R2-D4: the swaps keep parameters and GFLOPs)."""
     return R2D4(improved_blocks=False)
