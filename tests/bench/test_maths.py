@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from vident.bench.resample import at_scale, conjugate, source_scale
+from vident.bench.resample import at_scale, source_scale
 from vident.bench.temporal import homography_flow, pair_warping_error
 from vident.models.output import MultiTaskOutput
 
@@ -41,16 +41,6 @@ def test_pair_warping_error_of_a_shifted_pattern() -> None:
     flicker = pair_warping_error(frame, following + 0.1, h, region)
     assert flicker == pytest.approx(0.03, rel=1e-4)
     assert pair_warping_error(frame, following, h, np.zeros((10, 10))) is None
-
-
-def test_conjugate_translation_between_scales() -> None:
-    t3 = torch.tensor([[[1.0, 0.0, 1.0], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]]], dtype=torch.float64)
-    t1 = conjugate(t3, 3, 1)  # a quarter-resolution pixel is 4 full-resolution pixels
-    assert torch.allclose(t1[0, :2, 2], torch.tensor([4.0, -2.0], dtype=torch.float64))
-    assert torch.allclose(conjugate(t1, 1, 3), t3)
-    # a zoom by 2 about the full-resolution origin is about (-3/8, -3/8) at scale 3
-    z3 = conjugate(torch.diag(torch.tensor([2.0, 2.0, 1.0], dtype=torch.float64))[None], 1, 3)
-    assert torch.allclose(z3[0, :2, 2], torch.tensor([0.375, 0.375], dtype=torch.float64))
 
 
 def test_at_scale_takes_own_heads_then_the_finest() -> None:

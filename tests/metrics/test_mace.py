@@ -18,10 +18,10 @@ def test_translation_moves_every_corner_by_its_length() -> None:
 
 
 def test_scaling_corners_by_hand() -> None:
-    # Image 11 x 21: corners (0,0), (20,0), (0,10), (20,10); scaling by 2 about the origin.
+    # Image 11 x 21: corners (0,0), (20,0), (20,10), (0,10); scaling by 2 about the origin.
     s = torch.diag(torch.tensor([2.0, 2.0, 1.0]))[None]
     errs = corner_errors(s, torch.eye(3)[None], height=11, width=21)
-    assert errs[0].tolist() == pytest.approx([0.0, 20.0, 10.0, math.sqrt(500.0)], abs=1e-5)
+    assert errs[0].tolist() == pytest.approx([0.0, 20.0, math.sqrt(500.0), 10.0], abs=1e-5)
     assert mace(s, torch.eye(3)[None], 11, 21).item() == pytest.approx((30 + math.sqrt(500.0)) / 4)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from vident.models.blocks import rescale_homography
+from vident.homography import rescale_homography
 from vident.models.mhn import MHN, grayscale
 from vident.models.zoo import build_model, count_parameters
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from vident.models.blocks import rescale_homography
+from vident.homography import rescale_homography
 from vident.models.most import MOSTNet
 from vident.models.output import MultiTaskOutput
 from vident.models.structure import NSS_FOUND, HeadStructure

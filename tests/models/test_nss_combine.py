@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vident.models.blocks import rescale_homography, resize
+from vident.homography import rescale_homography
+from vident.models.blocks import resize
 from vident.models.nss import derive_structure, nss_combine
 from vident.models.output import MultiTaskOutput
 from vident.models.structure import NSS_FOUND

@@ -3,12 +3,11 @@ models that have no head at that scale: NSS-pruned networks and single-scale bas
 
 from __future__ import annotations
 
-import numpy as np
-import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from vident.io.scales import downsample, scale_matrix
+from vident.homography import rescale_homography
+from vident.io.scales import downsample
 from vident.models.output import SCALES, MultiTaskOutput
 
 
@@ -16,15 +15,6 @@ def source_scale(preds: list[Tensor | None]) -> int | None:
     """The scale (1..3) whose prediction stands for every scale without a head of its own: the
     finest one the model predicts, as the trainer's validation uses; None for a missing task."""
     return next((s + 1 for s, p in enumerate(preds) if p is not None), None)
-
-
-def conjugate(h: Tensor, src: int, dst: int) -> Tensor:
-    """Homographies (N,3,3) in scale-``src`` pixels -> scale ``dst``: S_d S_s⁻¹ H S_s S_d⁻¹."""
-    if src == dst:
-        return h
-    m = scale_matrix(dst) @ np.linalg.inv(scale_matrix(src))
-    mt = torch.as_tensor(m, dtype=h.dtype, device=h.device)
-    return mt @ h @ torch.linalg.inv(mt)
 
 
 def resize_map(x: Tensor, src: int, dst: int, size: tuple[int, int]) -> Tensor:
@@ -54,7 +44,7 @@ def at_scale(
         if src is None:
             preds[task] = None
         elif task == "H":
-            preds[task] = conjugate(heads[src - 1].double(), src, s)
+            preds[task] = rescale_homography(heads[src - 1].double(), src, s)
         else:
             preds[task] = resize_map(heads[src - 1].float(), src, s, size)
     return preds, sources

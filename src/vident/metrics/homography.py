@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import torch
 from torch import Tensor
 
-
-def image_corners(height: int, width: int, like: Tensor) -> Tensor:
-    """The 4 image corners as homogeneous pixel coordinates (3,4), OpenCV convention (pixel
-    centres at integers, so the far corners are at W-1 and H-1)."""
-    w, h = float(width - 1), float(height - 1)
-    return torch.tensor(
-        [[0.0, w, 0.0, w], [0.0, 0.0, h, h], [1.0, 1.0, 1.0, 1.0]],
-        dtype=like.dtype,
-        device=like.device,
-    )
-
-
-def _map(h: Tensor, corners: Tensor) -> Tensor:
-    p = h @ corners
-    return p[:, :2] / p[:, 2:3]
+from vident.homography import apply_homography, image_corners
 
 
 def corner_errors(h_pred: Tensor, h_true: Tensor, height: int, width: int) -> Tensor:
-    """Euclidean distance in pixels between the image corners mapped by each homography, (N,4)."""
+    """Euclidean distance in pixels between the image corners (TL, TR, BR, BL) mapped by each
+    homography, (N,4)."""
     c = image_corners(height, width, h_pred)
-    return (_map(h_pred, c) - _map(h_true.to(h_pred.dtype), c)).norm(dim=1)
+    return (apply_homography(h_pred, c) - apply_homography(h_true.to(h_pred.dtype), c)).norm(dim=-1)
 
 
 def mace(h_pred: Tensor, h_true: Tensor, height: int, width: int) -> Tensor:

@@ -1,16 +1,16 @@
 """Building blocks shared by the multi-task video models: convolutions, residual blocks,
-channel-attention fusion, homography maths (corners, DLT, scale conjugation) and warping.
+channel-attention fusion and warping by homographies (the maths is in `vident.homography`).
 
-Pixel coordinates follow OpenCV (pixel centres at integers). Scale s is 1/2^(s-1) resolution and
-a point x_1 at scale 1 lies at x_s = (x_1 + 0.5)/f - 0.5 at scale s, f = 2^(s-1).
+Pixel coordinates follow OpenCV (pixel centres at integers).
 """
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from kornia.geometry.transform import get_perspective_transform
 from torch import Tensor, nn
+
+from vident.homography import at_least_float32, full_precision
 
 
 def conv(
@@ -160,62 +160,6 @@ class HomographyRegressor(nn.Module):
         return self.head(x.mean((2, 3))).view(-1, 4, 2)
 
 
-def full_precision(like: Tensor) -> torch.autocast:
-    """Context that disables autocast: half-precision homographies are off by pixels."""
-    return torch.autocast(device_type=like.device.type, enabled=False)
-
-
-def _at_least_float32(x: Tensor) -> Tensor:
-    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
-
-
-def image_corners(h: int, w: int, like: Tensor) -> Tensor:
-    """The 4 corner pixel centres (x, y) of an h x w image: TL, TR, BR, BL, shape (1,4,2)."""
-    return torch.tensor(
-        [[[0.0, 0.0], [w - 1.0, 0.0], [w - 1.0, h - 1.0], [0.0, h - 1.0]]],
-        dtype=like.dtype,
-        device=like.device,
-    )
-
-
-def offsets_to_homography(offsets: Tensor, h: int, w: int) -> Tensor:
-    """Homography (N,3,3) moving the image corners by ``offsets`` (N,4,2) pixels, by DLT.
-
-    Homography maths runs in float32 or better, outside autocast (see ``full_precision``).
-    """
-    with full_precision(offsets):
-        offsets = _at_least_float32(offsets)
-        src = image_corners(h, w, offsets).expand_as(offsets)
-        return get_perspective_transform(src, src + offsets)
-
-
-def scale_matrix(factor: float, like: Tensor) -> Tensor:
-    """S mapping scale-1 pixel coordinates to those of an image 1/``factor`` as large."""
-    t = (1.0 - factor) / (2.0 * factor)
-    return torch.tensor(
-        [[1 / factor, 0.0, t], [0.0, 1 / factor, t], [0.0, 0.0, 1.0]],
-        dtype=like.dtype,
-        device=like.device,
-    )
-
-
-def rescale_homography(hom: Tensor, from_scale: int, to_scale: int) -> Tensor:
-    """Conjugate homographies (N,3,3) from ``from_scale`` to ``to_scale`` pixel coordinates."""
-    if from_scale == to_scale:
-        return hom
-    with full_precision(hom):
-        hom = _at_least_float32(hom)
-        s = scale_matrix(2.0 ** (to_scale - 1), hom) @ torch.linalg.inv(
-            scale_matrix(2.0 ** (from_scale - 1), hom)
-        )
-        return s @ hom @ torch.linalg.inv(s)
-
-
-def scale_homography(hom: Tensor, s: int) -> Tensor:
-    """H_s = S H_1 S^-1 for full-resolution homographies H_1 (N,3,3) and scale s."""
-    return rescale_homography(hom, 1, s)
-
-
 def warp(x: Tensor, hom: Tensor) -> Tensor:
     """Warp previous-frame maps x (N,C,H,W) into the current frame given x_t = hom x_{t-1}.
 
@@ -235,5 +179,5 @@ def warp(x: Tensor, hom: Tensor) -> Tensor:
         [xy[..., 0] * (2 / max(w - 1, 1)) - 1, xy[..., 1] * (2 / max(h - 1, 1)) - 1], -1
     )
     # sampled in float32: a half-precision grid would be off by up to a pixel
-    out = F.grid_sample(_at_least_float32(x), grid.view(n, h, w, 2), align_corners=True)
+    out = F.grid_sample(at_least_float32(x), grid.view(n, h, w, 2), align_corners=True)
     return out.to(x.dtype)

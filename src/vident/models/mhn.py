@@ -18,14 +18,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from vident.models.blocks import (
-    conv,
-    downsample_pyramid,
-    full_precision,
-    offsets_to_homography,
-    rescale_homography,
-    warp,
-)
+from vident.homography import full_precision, offsets_to_homography, rescale_homography
+from vident.models.blocks import conv, downsample_pyramid, warp
 from vident.models.output import SCALES, MultiTaskOutput
 from vident.models.zoo import MODELS
 

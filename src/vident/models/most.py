@@ -31,6 +31,7 @@ import dataclasses
 import torch
 from torch import Tensor, nn
 
+from vident.homography import full_precision, offsets_to_homography, rescale_homography
 from vident.models.blocks import (
     AsymmetricFeatureFusion,
     ChannelAttentionFusion,
@@ -38,10 +39,7 @@ from vident.models.blocks import (
     ImageFeatures,
     conv,
     downsample_pyramid,
-    full_precision,
-    offsets_to_homography,
     res_stack,
-    rescale_homography,
     resize,
     up_conv,
     warp,

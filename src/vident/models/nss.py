@@ -20,17 +20,10 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from vident.models.blocks import image_corners, offsets_to_homography, rescale_homography, resize
+from vident.homography import homography_to_offsets, offsets_to_homography, rescale_homography
+from vident.models.blocks import resize
 from vident.models.output import SCALES, MultiTaskOutput
 from vident.models.structure import TASKS, HeadStructure
-
-
-def _corner_shift(hom: Tensor, h: int, w: int) -> Tensor:
-    """Displacements (N,4,2) of the h x w image corners under homographies (N,3,3)."""
-    src = image_corners(h, w, hom).expand(hom.shape[0], 4, 2)
-    pts = src @ hom[:, :2, :2].transpose(1, 2) + hom[:, None, :2, 2]
-    z = (src @ hom[:, 2:, :2].transpose(1, 2)) + hom[:, None, 2:, 2]
-    return pts / z - src
 
 
 def nss_combine(out: MultiTaskOutput, gates: Tensor) -> dict[str, Tensor]:
@@ -53,7 +46,7 @@ def nss_combine(out: MultiTaskOutput, gates: Tensor) -> dict[str, Tensor]:
             raise ValueError(f"NSS needs task {task} at every scale (search on the full network)")
         if task == "H":
             lifted = [
-                _corner_shift(rescale_homography(hom, s, 1), h, w)
+                homography_to_offsets(rescale_homography(hom, s, 1), h, w)
                 for s, hom in enumerate(outputs, start=1)
             ]
         else:

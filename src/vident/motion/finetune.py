@@ -18,7 +18,7 @@ import torch
 from torch import Tensor, nn
 from tqdm import tqdm
 
-from vident.motion.dlt import offsets_to_homography
+from vident.homography import apply_homography, offsets_to_homography
 from vident.motion.raft import raft_train_forward
 from vident.motion.warp import backward_warp, pixel_grid, sample_at, warp_homography
 
@@ -95,9 +95,9 @@ def make_pairs(
     offsets = (torch.rand(n, 4, 2, generator=gen) * 2 - 1) * config.max_shift
     hom = offsets_to_homography(offsets, size, size)
     b = warp_homography(a, hom, padding_mode="border")
-    grid = pixel_grid(n, size, size, a.device, torch.float64).reshape(n, 2, -1)
-    mapped = hom.double() @ torch.cat([grid, torch.ones_like(grid[:, :1])], 1)
-    flow_bg = (mapped[:, :2] / mapped[:, 2:] - grid).reshape(n, 2, size, size).float()
+    grid = pixel_grid(n, size, size, a.device, torch.float64).reshape(n, 2, -1).transpose(1, 2)
+    flow_bg = (apply_homography(hom.double(), grid) - grid).transpose(1, 2)
+    flow_bg = flow_bg.reshape(n, 2, size, size).float()
     # The occluder: a tinted patch of another crop, inside an ellipse, translated by d.
     texture = (
         random_crops(frames, n, size, gen) * (0.5 + torch.rand(n, 3, 1, 1, generator=gen))

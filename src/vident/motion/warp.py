@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from vident.homography import apply_homography
+
 
 def pixel_grid(n: int, h: int, w: int, device: torch.device, dtype: torch.dtype) -> Tensor:
     """(N,2,H,W) pixel coordinates: channel 0 = x (column), channel 1 = y (row)."""
@@ -73,8 +75,7 @@ def warp_homography(img: Tensor, H: Tensor, padding_mode: str = "zeros") -> Tens
     """
     n, _, h, w = img.shape
     # Float64 for the inverse and the projection, so integer translations stay exact.
-    grid = pixel_grid(n, h, w, img.device, torch.float64).reshape(n, 2, -1)
-    homogeneous = torch.cat([grid, torch.ones_like(grid[:, :1])], dim=1)
-    source = torch.linalg.inv(H.to(torch.float64)) @ homogeneous
-    coords = (source[:, :2] / source[:, 2:]).reshape(n, 2, h, w)
+    grid = pixel_grid(n, h, w, img.device, torch.float64).reshape(n, 2, -1).transpose(1, 2)
+    source = apply_homography(torch.linalg.inv(H.to(torch.float64)), grid)
+    coords = source.transpose(1, 2).reshape(n, 2, h, w)
     return sample_at(img, coords, padding_mode)

@@ -11,18 +11,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from vident.io.scales import scale_matrix
+from vident.homography import rescale_homography
 from vident.metrics import iou, mace, psnr, ssim
 from vident.models.output import MultiTaskOutput
 from vident.train.config import SELECT
 from vident.train.data import frame_pairs, to_device
-
-
-def upscale_homography(h: Tensor, s: int) -> Tensor:
-    """Scale-``s`` homographies (N,3,3) -> full resolution: S⁻¹ H S (vident.io.scales
-    convention)."""
-    m = torch.as_tensor(scale_matrix(s), dtype=h.dtype, device=h.device)
-    return torch.linalg.inv(m) @ h @ m
 
 
 def full_resolution(out: MultiTaskOutput, size: tuple[int, int]) -> dict[str, Tensor | None]:
@@ -35,9 +28,7 @@ def full_resolution(out: MultiTaskOutput, size: tuple[int, int]) -> dict[str, Te
         if s is None:
             result[task] = None
         elif task == "H":
-            result[task] = (
-                preds[s].float() if s == 0 else upscale_homography(preds[s].float(), s + 1)
-            )
+            result[task] = rescale_homography(preds[s].float(), s + 1, 1)
         else:
             x = preds[s].float()
             result[task] = (
