@@ -4,7 +4,6 @@ the CLI, exactly as the workflow feeds it (denoise.zarr + register/registered.za
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -27,14 +26,6 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
     return float(
         10 * np.log10(255.0**2 / np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
     )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def truth(sample: Path, rec: str, name: str) -> np.ndarray:

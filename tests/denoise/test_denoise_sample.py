@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,17 +26,9 @@ def psnr(a: np.ndarray, b: np.ndarray, peak: float = 255.0) -> float:
     )
 
 
-# Cheap training for the tests (the sample config trains longer): one thread, 120 iterations of
+# Cheap training for the tests (the sample config trains longer): 120 iterations of
 # 4 crops of 48 px still clears +4 dB with a margin of about 1 dB.
 CHEAP = ["--iterations", "120", "--batch", "4", "--crop", "48"]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread() -> Iterator[None]:
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def truth(sample: Path, rec: str, name: str) -> np.ndarray:
