@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from stores import panning_video
 from torch import Tensor, nn
 
 from vident.models.output import SCALES, MultiTaskOutput
@@ -58,20 +59,4 @@ def tiny_video(rng: np.random.Generator) -> dict[str, np.ndarray]:
     canvas = rng.random((HEIGHT + 2 * pad, WIDTH + 2 * pad, 3))
     canvas = (canvas + np.roll(canvas, 1, 0) + np.roll(canvas, 1, 1)) / 3
     teeth = canvas[..., 1] > np.median(canvas[..., 1])
-    r, m = [], []
-    for t in range(FRAMES):
-        y0, x0 = pad - SHIFT[1] * t, pad - SHIFT[0] * t
-        r.append(canvas[y0 : y0 + HEIGHT, x0 : x0 + WIDTH])
-        m.append(teeth[y0 : y0 + HEIGHT, x0 : x0 + WIDTH])
-    r = np.stack(r)
-    b = np.clip(0.7 * r + 0.1 + rng.normal(0, 0.03, r.shape), 0, 1)
-    h = np.repeat(np.eye(3, dtype=np.float32)[None], FRAMES, 0)
-    h[1:, 0, 2], h[1:, 1, 2] = SHIFT
-    return {
-        "B": (b * 255).round().astype(np.uint8),
-        "R": (r * 255).round().astype(np.uint8),
-        "M": np.stack(m).astype(np.uint8),
-        "H": h,
-        "human": np.zeros(FRAMES, bool),
-        "frame": np.arange(FRAMES, dtype=np.int32),
-    }
+    return panning_video(canvas, teeth, (HEIGHT, WIDTH), FRAMES, SHIFT, (0.7, 0.1), rng)

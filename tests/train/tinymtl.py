@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 import torch.nn.functional as F
+from stores import panning_video
 from torch import nn
 
 from vident.models.output import SCALES, MultiTaskOutput
@@ -89,20 +90,5 @@ def tiny_video(rng: np.random.Generator, frames: int) -> dict[str, np.ndarray]:
     canvas = (canvas - canvas.min()) / (canvas.max() - canvas.min())
     teeth = canvas[..., 1:2] > np.median(canvas[..., 1])  # bright blobs are the teeth
     canvas = 0.1 + 0.35 * canvas + 0.5 * teeth
-    r, m = [], []
-    for t in range(frames):
-        y0, x0 = pad - int(SHIFT[1] * t), pad - int(SHIFT[0] * t)
-        r.append(canvas[y0 : y0 + HEIGHT, x0 : x0 + WIDTH])
-        m.append(teeth[y0 : y0 + HEIGHT, x0 : x0 + WIDTH, 0])
-    r = np.stack(r)
-    b = np.clip(0.6 * r + 0.15 + rng.normal(0, 0.03, r.shape), 0, 1)
-    h = np.repeat(np.eye(3, dtype=np.float32)[None], frames, 0)
-    h[1:, 0, 2], h[1:, 1, 2] = SHIFT
-    return {
-        "B": (b * 255).round().astype(np.uint8),
-        "R": (r * 255).round().astype(np.uint8),
-        "M": np.stack(m).astype(np.uint8),
-        "H": h,
-        "human": np.zeros(frames, bool),
-        "frame": np.arange(frames, dtype=np.int32),
-    }
+    shift = (int(SHIFT[0]), int(SHIFT[1]))
+    return panning_video(canvas, teeth[..., 0], (HEIGHT, WIDTH), frames, shift, (0.6, 0.15), rng)
