@@ -138,22 +138,9 @@ def evaluated(trained: Path, tiny_store: Path, tmp_path: Path) -> list[Path]:
 def test_table_cli_writes_parquet_markdown_and_plots(evaluated: list[Path], tmp_path: Path):
     out, md = tmp_path / "bench" / "lab.parquet", tmp_path / "bench" / "lab.md"
     plots = tmp_path / "p"
-    main(
-        [
-            "bench",
-            "table",
-            "--inputs",
-            *map(str, evaluated),
-            "--dataset",
-            "lab",
-            "--out",
-            str(out),
-            "--markdown",
-            str(md),
-            "--plots",
-            str(plots),
-        ]
-    )
+    args = ["bench", "table", "--inputs", *map(str, evaluated), "--dataset", "lab",
+            "--out", str(out), "--markdown", str(md), "--plots", str(plots)]
+    main(args)
     rows = pd.read_parquet(out)
     assert len(rows) == 6 and set(rows["model"]) == {"baseline", "bench-tiny"}
     text = md.read_text()
@@ -166,22 +153,7 @@ def test_table_cli_writes_parquet_markdown_and_plots(evaluated: list[Path], tmp_
         svg = (plots / name).read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     first = (plots / "scales.svg").read_bytes()
-    main(
-        [
-            "bench",
-            "table",
-            "--inputs",
-            *map(str, evaluated),
-            "--dataset",
-            "lab",
-            "--out",
-            str(out),
-            "--markdown",
-            str(md),
-            "--plots",
-            str(plots),
-        ]
-    )
+    main(args)
     assert (plots / "scales.svg").read_bytes() == first  # no dates or random ids
 
 

@@ -14,7 +14,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from vident.bench.table import ACCURACY, BASELINE, display_balancer, primary_rows  # noqa: E402
+from vident.bench.table import (  # noqa: E402
+    ACCURACY,
+    BASELINE,
+    SOURCE,
+    display_balancer,
+    primary_rows,
+)
 from vident.io.atomic import atomic_path  # noqa: E402
 
 PLOTS = ("accuracy_fps.svg", "scales.svg", "balancers.svg")
@@ -65,13 +71,6 @@ def per_scale(rows: pd.DataFrame, balancer: str) -> Figure:
     frame = pd.concat([primary_rows(rows, balancer, s) for s in (1, 2, 3)])
     frame = frame[frame["model"] != BASELINE]
     models = list(dict.fromkeys(frame["model"]))
-    source = {
-        "psnr": "r_source",
-        "ssim": "r_source",
-        "ew": "r_source",
-        "iou": "m_source",
-        "mace": "h_source",
-    }
     fig, axes = plt.subplots(1, len(ACCURACY), figsize=(4 * len(ACCURACY), 3.6))
     width = 0.8 / 3
     for ax, c in zip(axes, ACCURACY, strict=True):
@@ -80,7 +79,7 @@ def per_scale(rows: pd.DataFrame, balancer: str) -> Figure:
             values = at[c.field].astype(float)
             hatch = [
                 "//" if not math.isnan(v) and not pd.isna(src) and int(src) != s else ""
-                for v, src in zip(values, at[source[c.field]], strict=True)
+                for v, src in zip(values, at[SOURCE[c.field]], strict=True)
             ]
             bars = ax.bar(
                 [i + (k - 1) * width for i in range(len(models))],

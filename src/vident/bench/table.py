@@ -55,6 +55,10 @@ ACCURACY = [
     Column("IoU ↑", "iou", True, _fixed(3)),
     Column("E(W) ↓", "ew", False, _fixed(4)),
 ]
+# The column naming which scale's head each accuracy metric was taken from.
+SOURCE = {"psnr": "r_source", "ssim": "r_source", "ew": "r_source", "iou": "m_source",
+          "mace": "h_source"}
+
 COST = [
     Column("#P(M) ↓", "params_m", False, _fixed(1)),
     Column("GFLOPs ↓", "gflops", False, _fixed(1)),
@@ -145,20 +149,13 @@ def scales_table(rows: pd.DataFrame, balancer: str = "atb") -> str:
     blocks = [primary_rows(rows, balancer, s) for s in (1, 2, 3)]
     frame = pd.concat(blocks).reset_index(drop=True)
     frame = frame[frame["model"] != BASELINE].sort_values(["model", "scale"], kind="stable")
-    source = {
-        "psnr": "r_source",
-        "ssim": "r_source",
-        "ew": "r_source",
-        "iou": "m_source",
-        "mace": "h_source",
-    }
     body = []
     for _, r in frame.iterrows():
         cells = []
         for c in ACCURACY:
             v = r[c.field]
             text = "–" if _missing(v) else c.fmt(v)
-            src = r[source[c.field]]
+            src = r[SOURCE[c.field]]
             if not _missing(v) and not _missing(src) and int(src) != int(r["scale"]):
                 text += "*"
             cells.append(text)
