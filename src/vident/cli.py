@@ -7,12 +7,14 @@ docstring whose first line is the sub-command's help. Add a stage by adding one 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import logging
 import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from vident import __version__
 from vident.errors import VidentError
@@ -33,6 +35,17 @@ COMMANDS: dict[str, str] = {
     "bench": "vident.bench.cli",
     "report": "vident.report.cli",
 }
+
+
+T = TypeVar("T")
+
+
+def from_args(cls: type[T], args: argparse.Namespace, **override: Any) -> T:
+    """Dataclass ``cls`` with every field that has a same-named argument taken from ``args``
+    (the rest keep their defaults), then ``override``: stage settings stay named once."""
+    values = {f.name: getattr(args, f.name) for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+              if hasattr(args, f.name)}
+    return cls(**{**values, **override})
 
 
 def _parser(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, object | None]:

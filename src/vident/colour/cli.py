@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vident.cli import from_args
 from vident.colour.apply import apply_colour
 from vident.colour.model import ColourConfig, load_colour, save_colour
 from vident.colour.pairs import dataset_pairs
@@ -92,17 +93,7 @@ def run(args: argparse.Namespace) -> None:
 def _train(args: argparse.Namespace) -> None:
     seed_everything(args.seed)
     inputs, targets, valid = dataset_pairs(args.denoised, args.registration, args.max_frames)
-    config = ColourConfig(luts=args.luts, size=args.size, thumb=args.thumb)
-    training = ColourTraining(
-        iterations=args.iterations,
-        batch=args.batch,
-        crop=args.crop,
-        lr=args.lr,
-        blur=args.blur,
-        smooth=args.smooth,
-        mono=args.mono,
-        seed=args.seed,
-    )
+    config, training = from_args(ColourConfig, args), from_args(ColourTraining, args)
     model, losses = train_colour(
         inputs, targets, valid, config, training, pick_device(args.device)
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from vident.cli import from_args
 from vident.denoise.bayer import pack_rggb, planes_to_rgb, unpack_rggb
 from vident.denoise.f2f import F2FTraining, VideoPairs, denoise_frames, train_f2f, video_pairs
 from vident.denoise.net import DenoiserConfig, load_denoiser, save_denoiser
@@ -129,7 +130,7 @@ def run(args: argparse.Namespace) -> None:
     seed_everything(args.seed)
     device = pick_device(args.device)
     init = load_denoiser(args.init) if args.init is not None else None
-    config = DenoiserConfig(channels=4 if args.raw else 3, features=args.features, depth=args.depth)
+    config = from_args(DenoiserConfig, args, channels=4 if args.raw else 3)
     if init is not None and init.config.channels != config.channels:
         raise VidentError(
             f"checkpoint denoises {init.config.channels} channels, "
@@ -161,14 +162,7 @@ def _train(args: argparse.Namespace, recordings: list, init, config: DenoiserCon
     flow = make_flow(args.flow, weights=args.flow_weights, device=device)
     videos = [video_pairs(x, guide.to(device), flow, args.flow_blur) for _, x, guide in recordings]
     del flow
-    training = F2FTraining(
-        iterations=args.iterations,
-        batch=args.batch,
-        crop=args.crop,
-        lr=args.lr,
-        flow_blur=args.flow_blur,
-        seed=args.seed,
-    )
+    training = from_args(F2FTraining, args)
     model, losses = train_f2f(
         _on(videos, device), init.config if init else config, training, init, device
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from vident.cli import from_args
 from vident.device import pick_device
 from vident.errors import VidentError
 from vident.io.atomic import atomic_path
@@ -81,7 +82,7 @@ def _finetune(args: argparse.Namespace) -> None:
     from vident.motion.raft import build_raft
 
     device = str(pick_device(args.device))
-    cfg = FinetuneConfig(**{k: getattr(args, k) for k in FinetuneConfig().to_dict()})
+    cfg = from_args(FinetuneConfig, args)
     torch.manual_seed(cfg.seed)
     if device == "cpu":
         torch.use_deterministic_algorithms(True, warn_only=True)
